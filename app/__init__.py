@@ -1,0 +1,87 @@
+"""Application factory: a table of contents; no I/O at boot (migrations are an explicit deploy step)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+import config as settings
+from app.extensions import babel, csrf, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` overrides the class chosen by ``APP_CONFIG`` (default: development)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_relative_config=True,
+    )
+    name = (config or {}).get("APP_CONFIG") or os.environ.get("APP_CONFIG", "development")
+    app.config.from_object(settings.CONFIGS[name])
+    if config:
+        app.config.update(config)
+    if name == "production":
+        settings.ProductionConfig.check(app.config)
+    register_database(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_headers(app)
+    register_commands(app)
+    return app
+
+
+def register_database(app: Flask) -> None:
+    from app.database import engine_options
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'screening.db'}"
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config["DB_POOL_TIMEOUT"]),
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401 - registers the tables Alembic compares against
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "translations"))
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
+    from app.patient import bp as patient_bp
+
+    app.register_blueprint(patient_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # JSON clients send no cookies; the API changes no session state
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import register
+
+    register(app)
+
+
+def register_headers(app: Flask) -> None:
+    from app.security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

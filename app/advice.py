@@ -1,0 +1,271 @@
+"""What the clinic says about each pattern, therapy, caution and red flag: content only, pure.
+
+Sources are the tags of ``shared/domain/low-back-pain.md`` (§2 patterns, §3 treatment, §5 red flags, §6 cautions).
+Strings are marked for translation and translated where they are shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from app.questionnaire import COLD_DAMP, KIDNEY, LIVER, N_, STAGNATION
+
+Action = Literal["avoid", "adapt"]
+
+DISCLAIMER = N_(
+    "This is a screening aid, not a diagnosis. It cannot rule out a medical problem. A practitioner will assess "
+    "you in person before any treatment. If your symptoms change or get worse, see a doctor."
+)
+
+
+@dataclass(frozen=True)
+class PatternInfo:
+    name: str
+    chinese: str
+    description: str
+    self_care: tuple[str, ...]
+
+
+PATTERN_INFO: dict[str, PatternInfo] = {
+    KIDNEY: PatternInfo(
+        N_("Kidney Deficiency"),
+        "肾虚",
+        # [S1][S3][S11]
+        N_(
+            "A worn-out, weak kind of back pain that builds up slowly, is worse after effort and better with rest. "
+            "In TCM the kidneys support the lower back; when their energy runs low with age, overwork or long "
+            "illness, the back aches and the knees feel weak."
+        ),
+        (
+            N_("Pace yourself: rest before you are exhausted, and break up long spells of standing."),
+            N_("Keep your lower back warm."),
+            N_("Gentle, regular exercise such as walking or tai chi helps more than bursts of hard effort."),
+            N_("Aim for regular, sufficient sleep."),
+        ),
+    ),
+    STAGNATION: PatternInfo(
+        N_("Qi and Blood Stagnation"),
+        "气滞血瘀",
+        # [S8][S10][S27]
+        N_(
+            "A sharp or stabbing pain in one spot, often after a strain, a lift or long hours in one position. It "
+            "hurts more when pressed and is often worse at night. In TCM, energy (qi) and blood are blocked at the "
+            "painful spot."
+        ),
+        (
+            N_("Keep moving gently within comfort; long bed rest makes stiffness worse."),
+            N_("Get up and move every 30 to 45 minutes when sitting."),
+            N_("Lift with your knees bent and the load close to your body."),
+        ),
+    ),
+    COLD_DAMP: PatternInfo(
+        N_("Cold-Damp Invasion"),
+        "寒湿",
+        # [S1][S3][S5][S46a]
+        N_(
+            "A cold, heavy, stiff ache that is worse in cold or rainy weather and after getting chilled, and better "
+            "with warmth. Resting does not ease it much. In TCM, cold and damp have settled in the channels of the "
+            "lower back."
+        ),
+        (
+            N_("Keep your lower back warm and dry; change out of wet clothes quickly."),
+            N_("A hot-water bottle or heat pack can ease the ache."),
+            N_("Avoid sleeping on cold floors or in a draught from fans or air-conditioning."),
+            N_("Gentle movement through the day helps more than lying still."),
+        ),
+    ),
+    LIVER: PatternInfo(
+        N_("Liver Qi Stagnation"),
+        "肝气郁结",
+        # [S17][S18][S22]
+        N_(
+            "A tight, full or moving ache that comes and goes with stress and mood, sometimes with tension under "
+            "the ribs, sighing or irritability. In TCM, strong emotions stop energy (qi) flowing smoothly."
+        ),
+        (
+            N_("Make room for things that calm you: walks, breathing exercises, time outdoors."),
+            N_("Regular exercise helps energy and mood move."),
+            N_("Notice which situations bring the pain on; that helps your practitioner too."),
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Therapy:
+    code: str
+    name: str
+    # What the clinic does for each pattern it is recommended for.
+    detail: dict[str, str]
+
+
+THERAPIES: tuple[Therapy, ...] = (
+    Therapy(
+        "acupuncture",
+        N_("Acupuncture"),
+        {
+            # [S30][S31][S32][S36]
+            KIDNEY: N_("Points on the lower back and legs that strengthen the kidneys, often with gentle warmth."),
+            STAGNATION: N_("Points that move blood and ease the painful spot, with movement of the back."),
+            COLD_DAMP: N_("Needles with warming moxibustion to drive out cold and damp."),
+            # [S37][S148], local points to be confirmed by the clinic.
+            LIVER: N_("Local back points with points on the hands and feet that help energy flow."),
+        },
+    ),
+    Therapy(
+        "tuina",
+        N_("Tuina (Chinese therapeutic massage)"),
+        {
+            KIDNEY: N_("Light, warming massage of the lower back."),  # [S41]
+            STAGNATION: N_("Firm massage that gets circulation moving."),  # [S42]
+            LIVER: N_("Relaxing massage that releases tension."),  # [S42]
+        },
+    ),
+    Therapy(
+        "cupping",
+        N_("Cupping"),
+        {
+            STAGNATION: N_("Cups over the painful area to move stagnation."),  # [S32][S25]
+            COLD_DAMP: N_("Cups over the painful area to draw out cold and damp."),  # [S32][S40]
+        },
+    ),
+    Therapy(
+        "herbal_medicine",
+        N_("Chinese herbal medicine"),
+        {
+            KIDNEY: N_("A formula that tonifies the kidneys, chosen for your type (yang or yin)."),  # [S3][S47]
+            STAGNATION: N_("A formula that moves blood and eases pain."),  # [S8][S9]
+            COLD_DAMP: N_("A warming formula that drains damp."),  # [S2][S5]
+            LIVER: N_("A formula that soothes the liver and helps energy flow."),  # [S17][S19]
+        },
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CautionRule:
+    """How one before-therapy answer changes the advice for each therapy."""
+
+    label: str
+    effects: dict[str, tuple[Action, str]]
+
+
+CAUTIONS: dict[str, CautionRule] = {
+    # [S106][S111][S121][S131]
+    "pregnancy": CautionRule(
+        N_("Pregnancy"),
+        {
+            "acupuncture": ("adapt", N_("Only by a practitioner trained in pregnancy care; some points are avoided.")),
+            "tuina": ("adapt", N_("No strong techniques on the lower back or belly.")),
+            "cupping": ("avoid", N_("Not advised during pregnancy.")),
+            "herbal_medicine": ("avoid", N_("Many formulas for back pain are not safe in pregnancy.")),
+        },
+    ),
+    "breastfeeding": CautionRule(
+        N_("Breastfeeding"),
+        {"herbal_medicine": ("adapt", N_("Herbs pass into breast milk; the practitioner will choose with care."))},
+    ),
+    # [S115][S116][S128][S129]
+    "blood_thinners": CautionRule(
+        N_("Blood thinners"),
+        {
+            "acupuncture": ("adapt", N_("Possible with care; tell the practitioner which medicine you take.")),
+            "cupping": ("avoid", N_("Not advised with blood thinners.")),
+            "herbal_medicine": ("adapt", N_("Several herbs interact with blood thinners; they must be checked.")),
+        },
+    ),
+    # [S106][S116][S119]
+    "bleeding_disorder": CautionRule(
+        N_("Bleeding disorder"),
+        {
+            "acupuncture": ("avoid", N_("Not advised with a bleeding disorder unless your doctor agrees.")),
+            "cupping": ("avoid", N_("Not advised with a bleeding disorder.")),
+            "tuina": ("avoid", N_("Not advised with a bleeding tendency.")),
+        },
+    ),
+    # [S107][S109][S116]
+    "pacemaker": CautionRule(
+        N_("Pacemaker or implanted device"),
+        {
+            "acupuncture": ("adapt", N_("Without electrical stimulation (no electro-acupuncture).")),
+            "cupping": ("avoid", N_("Not advised with a pacemaker.")),
+        },
+    ),
+    "epilepsy": CautionRule(
+        N_("Epilepsy"),
+        {"acupuncture": ("adapt", N_("Without electrical stimulation (no electro-acupuncture)."))},
+    ),
+    # [S115][S116][S119]
+    "skin_back": CautionRule(
+        N_("Skin problem on the back"),
+        {
+            "acupuncture": ("adapt", N_("No needles through broken or inflamed skin.")),
+            "cupping": ("avoid", N_("Not over broken or inflamed skin.")),
+            "tuina": ("adapt", N_("The affected skin is avoided.")),
+        },
+    ),
+    "needle_fear": CautionRule(
+        N_("Fear of needles"),
+        {"acupuncture": ("adapt", N_("Tell the practitioner: acupressure or very fine needles can be used instead."))},
+    ),
+    "herb_allergy": CautionRule(
+        N_("Reaction to herbal medicine before"),
+        {"herbal_medicine": ("adapt", N_("Bring details of the reaction; herbs only with great care."))},
+    ),
+    # [S127]
+    "liver_disease": CautionRule(
+        N_("Liver disease"),
+        {"herbal_medicine": ("adapt", N_("Herbs can strain the liver; the practitioner will check with your doctor."))},
+    ),
+    # [S122][S123][S124]
+    "kidney_disease": CautionRule(
+        N_("Kidney disease"),
+        {"herbal_medicine": ("adapt", N_("Some herbs harm the kidneys; only formulas known to be safe are used."))},
+    ),
+    # [S119]
+    "osteoporosis": CautionRule(
+        N_("Thin bones"),
+        {"tuina": ("adapt", N_("Gentle techniques only; no manipulation."))},
+    ),
+}
+
+# Moxibustion on the lower back is not used in kidney-yin deficiency with heat signs [S36].
+YIN_MOXA_NOTE = N_("For the yin type, needles are used without moxibustion (warming).")
+
+
+@dataclass(frozen=True)
+class UrgentAdvice:
+    heading: str
+    what_to_do: str
+    why: str
+
+
+LEVEL_ADVICE: dict[str, UrgentAdvice] = {
+    "emergency": UrgentAdvice(
+        N_("Get medical help now"),
+        N_(
+            "Go to A&E (the emergency department) now, or call an ambulance (999 in the UK, 120 in mainland China, "
+            "112 in Europe). Do not wait for a TCM appointment."
+        ),
+        N_("Your answers include signs that can mean pressure on nerves or a blood vessel problem. These need a "
+           "hospital within hours to prevent lasting harm."),
+    ),
+    "urgent": UrgentAdvice(
+        N_("See a doctor today or tomorrow"),
+        N_("Contact your GP or family doctor today and ask for an urgent appointment. If you cannot get one, use an "
+           "urgent care or walk-in service."),
+        N_("Your answers include signs that should be checked by a doctor first, for example for an infection, a "
+           "broken bone or another serious cause. Most turn out to be harmless, but they must be checked."),
+    ),
+    "refer": UrgentAdvice(
+        N_("Mention this to your GP"),
+        N_("Book a routine appointment with your GP to talk about it. You can still use this check."),
+        N_("Some of your answers fit inflammatory back pain, which a doctor can test for and treat."),
+    ),
+}
+
+SAFETY_NET = N_(
+    "If you develop numbness between your legs or around your back passage, problems passing urine or controlling "
+    "your bowels, or weakness in both legs, go to A&E immediately."
+)

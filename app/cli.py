@@ -1,0 +1,7 @@
+"""``flask`` commands."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    pass

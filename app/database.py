@@ -1,0 +1,48 @@
+"""Engine settings and transaction helpers for SQLite (embedded default) and PostgreSQL (production)."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event
+
+from app.extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def engine_options(uri: str, pool_timeout: int) -> dict[str, Any]:
+    """Options per engine: a restarted database must not turn the next request into an error."""
+    if uri.startswith("sqlite"):
+        return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, "pool_pre_ping": True}
+    return {"pool_pre_ping": True, "pool_timeout": pool_timeout, "pool_size": 5, "max_overflow": 5}
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets readers work beside one writer; the busy timeout makes writers queue instead of failing."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy, not the driver, decide when transactions begin (see _begin below).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin(conn: Connection) -> None:
+    """Writes take SQLite's write lock up front, so two writers queue instead of deadlocking."""
+    if conn.dialect.name != "sqlite":
+        return
+    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write() -> None:
+    """Start the session's transaction as a write transaction (call before the first query of a write)."""
+    db.session.connection(execution_options={"sqlite_immediate": True})

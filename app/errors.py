@@ -1,0 +1,49 @@
+"""Error pages: JSON under /api, calm HTML elsewhere; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 30
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(DBAPIError, handle_database)
+    app.register_error_handler(PoolTimeout, handle_database)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def handle_http(error: HTTPException) -> tuple[Response | str, int]:
+    code = error.code or 500
+    if wants_json():
+        return jsonify({"errors": {"_": error.description}, "status": code}), code
+    return render_template("errors/error.html", code=code, title=error.name), code
+
+
+def handle_database(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
+    """The database is down or overloaded: say so, ask to retry, keep nothing half-done."""
+    db.session.rollback()
+    log.warning("database unavailable: %s", type(error).__name__)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if wants_json():
+        body = {"errors": {"_": "The service is temporarily unavailable. Please retry shortly."}, "status": 503}
+        return jsonify(body), 503, headers
+    return render_template("errors/unavailable.html"), 503, headers
+
+
+def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+    db.session.rollback()
+    log.exception("unhandled error")
+    return handle_http(InternalServerError())

@@ -1,0 +1,269 @@
+"""The questionnaire as data: declarations, answer validation and conditional logic.
+
+Everything that shows, checks, scores or exports a question derives from the declarations in
+``app/questionnaires/``. This module is pure (standard library only) so the rule engine, the CLI and the tests
+can use it without an application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["single", "multi", "integer", "text"]
+Level = Literal["emergency", "urgent", "refer"]
+AnswerValue = str | list[str] | int | bool
+Answers = Mapping[str, AnswerValue]
+
+KIDNEY = "kidney_deficiency"
+STAGNATION = "qi_blood_stagnation"
+COLD_DAMP = "cold_damp"
+LIVER = "liver_qi_stagnation"
+DAMP_HEAT = "damp_heat"  # recognised so it can be handed off; never offered as a clinic pattern
+PATTERNS: tuple[str, ...] = (KIDNEY, STAGNATION, COLD_DAMP, LIVER)
+SIGNALS: tuple[str, ...] = (*PATTERNS, DAMP_HEAT)
+
+
+def N_(text: str) -> str:  # noqa: N802 - the conventional name babel extracts
+    """Mark a string for translation; it is translated where it is shown."""
+    return text
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    code: str
+    level: Level
+    label: str
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    text: str
+    # Points this answer gives each pattern (or the damp-heat cluster), from the domain reference.
+    points: Mapping[str, int] = field(default_factory=dict)
+    # Kidney deficiency sub-type this answer points to ("yang" or "yin"); never decides presence.
+    subtype: str | None = None
+    red_flag: RedFlag | None = None
+    caution: str | None = None
+    # "None of these": chosen alone or not at all.
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class EnableWhen:
+    """Show a question only when another question's answer includes ``answer``."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Question:
+    link_id: str
+    kind: Kind
+    text: str
+    help: str = ""
+    options: tuple[Option, ...] = ()
+    required: bool = True
+    minimum: int = 0
+    maximum: int = 10
+    min_label: str = ""
+    max_label: str = ""
+    max_length: int = 500
+    enable_when: tuple[EnableWhen, ...] = ()
+    # A flag raised when at least this many of the options (other than "none") are chosen together.
+    flag_at_least: tuple[int, RedFlag] | None = None
+    # Shown as a pain map where the browser can draw it; the option list stays the fallback.
+    widget: str = ""
+
+    def option(self, code: str) -> Option | None:
+        return next((o for o in self.options if o.code == code), None)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(o.code for o in self.options)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A message for one question; ``params`` fill its placeholders after translation."""
+
+    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message % self.params if self.params else self.message
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    version: str
+    url: str
+    title: str
+    sections: tuple[Section, ...]
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for question in self.questions:
+            if question.link_id in seen:
+                raise ValueError(f"duplicate linkId {question.link_id!r}")
+            seen.add(question.link_id)
+            for condition in question.enable_when:
+                target = self.by_id.get(condition.question) if condition.question in seen else None
+                if target is None or target.option(condition.answer) is None:
+                    raise ValueError(f"{question.link_id}: enableWhen must name an earlier option")
+
+    @property
+    def questions(self) -> Iterator[Question]:
+        for section in self.sections:
+            yield from section.questions
+
+    @property
+    def by_id(self) -> dict[str, Question]:
+        return {q.link_id: q for q in self.questions}
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def section_index(self, key: str) -> int:
+        return [s.key for s in self.sections].index(key)
+
+    def is_enabled(self, question: Question, answers: Answers) -> bool:
+        """True when any of the question's conditions holds (FHIR ``enableBehavior: any``)."""
+        if not question.enable_when:
+            return True
+        return any(_includes(answers.get(c.question), c.answer) for c in question.enable_when)
+
+    def validate(
+        self, answers: Mapping[str, object], only: Section | None = None
+    ) -> tuple[dict[str, AnswerValue], dict[str, FieldError]]:
+        """Check answers against the declarations and return ``(clean, errors)``.
+
+        Unknown questions are errors; answers to questions their conditions hide are dropped. With ``only``,
+        just that section's questions are checked and returned (a wizard step).
+        """
+        scope = only.questions if only else tuple(self.questions)
+        known = {q.link_id for q in scope}
+        errors: dict[str, FieldError] = {}
+        if only is None:
+            for key in answers:
+                if key not in known:
+                    errors[str(key)] = FieldError(N_("This is not a question in this questionnaire."))
+        clean: dict[str, AnswerValue] = {}
+        for question in scope:
+            # Conditions read checked answers first; earlier sections' answers come from the draft.
+            context: dict[str, object] = {**answers, **clean}
+            if not self.is_enabled(question, context):  # type: ignore[arg-type]
+                continue
+            raw = answers.get(question.link_id)
+            if _is_blank(raw):
+                if question.required:
+                    errors[question.link_id] = FieldError(_missing_message(question))
+                continue
+            value, error = _coerce(question, raw)
+            if error is not None:
+                errors[question.link_id] = error
+            elif value is not None:
+                clean[question.link_id] = value
+        return clean, errors
+
+    def first_incomplete(self, answers: Answers) -> Section | None:
+        """The first section whose answers do not yet validate (where a returning person resumes)."""
+        for section in self.sections:
+            if self.validate(answers, only=section)[1]:
+                return section
+        return None
+
+
+def _missing_message(question: Question) -> str:
+    if question.kind == "multi":
+        if any(o.exclusive for o in question.options):
+            return N_("Please tick at least one answer, or the “none” answer if nothing applies.")
+        return N_("Please choose at least one answer.")
+    return {
+        "single": N_("Please choose one answer."),
+        "integer": N_("Please give a number."),
+        "text": N_("Please fill this in."),
+    }[question.kind]
+
+
+def _includes(value: object, code: str) -> bool:
+    if isinstance(value, list):
+        return code in value
+    return value == code
+
+
+def _is_blank(raw: object) -> bool:
+    return raw is None or raw == "" or raw == []
+
+
+def _coerce(question: Question, raw: object) -> tuple[AnswerValue | None, FieldError | None]:
+    if question.kind == "single":
+        if not isinstance(raw, str) or question.option(raw) is None:
+            return None, FieldError(N_("Please choose one of the answers shown."))
+        return raw, None
+    if question.kind == "multi":
+        codes = [raw] if isinstance(raw, str) else raw
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            return None, FieldError(N_("Please choose from the answers shown."))
+        options = [question.option(c) for c in codes]
+        if any(o is None for o in options):
+            return None, FieldError(N_("Please choose from the answers shown."))
+        if len(codes) > 1 and any(o is not None and o.exclusive for o in options):
+            return None, FieldError(N_("“None of these” cannot be chosen together with other answers."))
+        ordered = [c for c in question.codes if c in codes]  # declaration order, no duplicates
+        return ordered, None
+    if question.kind == "integer":
+        number: int | None = None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            number = raw
+        elif isinstance(raw, float) and raw.is_integer():
+            number = int(raw)
+        elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw.strip()) < 8:
+            number = int(raw.strip())
+        if number is None or not question.minimum <= number <= question.maximum:
+            return None, FieldError(
+                N_("Please give a whole number from %(minimum)s to %(maximum)s."),
+                {"minimum": question.minimum, "maximum": question.maximum},
+            )
+        return number, None
+    if not isinstance(raw, str):
+        return None, FieldError(N_("Please type your answer as text."))
+    text = raw.strip()
+    if len(text) > question.max_length:
+        return None, FieldError(
+            N_("Please keep this to %(maximum)s characters or fewer."), {"maximum": question.max_length}
+        )
+    return (text or None), None
+
+
+def chosen_options(question: Question, value: AnswerValue | None) -> list[Option]:
+    """The options an answer selects, in declaration order."""
+    if value is None or question.kind not in ("single", "multi"):
+        return []
+    codes = value if isinstance(value, list) else [value]
+    return [o for o in question.options if o.code in codes]
+
+
+def current() -> Questionnaire:
+    """The questionnaire new screenings use."""
+    from app.questionnaires import CURRENT
+
+    return CURRENT
+
+
+def by_version(version: str) -> Questionnaire | None:
+    """A questionnaire by version, so stored submissions show with the wording they were given."""
+    from app.questionnaires import VERSIONS
+
+    return VERSIONS.get(version)

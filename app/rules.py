@@ -1,0 +1,280 @@
+"""The rule engine: answers in, assessment out. Pure and deterministic (no Flask, database or clock).
+
+How it decides (``shared/domain/low-back-pain.md`` §4.5 and ``shared/product.md`` §"The rule engine"):
+
+1. **Red flags first.** Any answer declared as an emergency or urgent red flag makes the result urgent and no
+   pattern is offered; a *refer* flag is reported above the pattern result.
+2. **Scores.** Each answer carries points per pattern in the questionnaire data (primary findings 2, secondary 1).
+   A pattern's score is its points as a share of the most it could reach from the whole questionnaire, 0-100, so a
+   pattern with more questions is not favoured.
+3. **Levels.** ``LIKELY`` and ``POSSIBLE`` thresholds (CCMQ-style bands, calibrated on the vignettes) label each
+   score; the primary pattern is the highest likely one, and any other likely pattern within ``SECONDARY_GAP`` is
+   secondary (mixed patterns are common). No likely pattern means "no clear pattern".
+4. **Damp-heat** findings (outside the clinic's four patterns) lower confidence; when they outweigh every pattern
+   no pattern is forced.
+5. **Cautions** from the before-therapy answers mark therapies to adapt or avoid; they never change scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app import advice
+from app.questionnaire import (
+    DAMP_HEAT,
+    KIDNEY,
+    PATTERNS,
+    SIGNALS,
+    Answers,
+    Option,
+    Question,
+    Questionnaire,
+    RedFlag,
+    chosen_options,
+)
+
+RULES_VERSION = "1.0.0"
+
+LIKELY = 30
+POSSIBLE = 20
+SECONDARY_GAP = 15
+URGENT_LEVELS = frozenset({"emergency", "urgent"})
+
+
+@dataclass(frozen=True)
+class Contribution:
+    question: str
+    answer: str
+    text: str
+    points: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A red flag raised by the answers."""
+
+    code: str
+    level: str
+    label: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TherapyAdvice:
+    code: str
+    name: str
+    detail: str
+    status: str  # "recommended", "with_care" or "not_advised"
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    rules_version: str
+    questionnaire_version: str
+    urgent: bool
+    red_flags: tuple[Finding, ...]
+    primary: str | None
+    secondary: tuple[str, ...]
+    scores: dict[str, int]
+    levels: dict[str, str]
+    contributions: dict[str, tuple[Contribution, ...]]
+    out_of_scope: str | None
+    damp_heat_score: int
+    confidence: str  # "high", "moderate" or "low"
+    kidney_subtype: str | None
+    therapies: tuple[TherapyAdvice, ...]
+    cautions: tuple[str, ...]
+    summary: str = field(default="")
+
+    def to_json(self) -> dict[str, Any]:
+        """The assessment in the API's JSON shape (``shared/product.md`` §"Interface contracts")."""
+        return {
+            "rules_version": self.rules_version,
+            "questionnaire_version": self.questionnaire_version,
+            "urgent": self.urgent,
+            "red_flags": [{"code": f.code, "level": f.level, "answers": list(f.answers)} for f in self.red_flags],
+            "primary": self.primary,
+            "secondary": list(self.secondary),
+            "scores": dict(self.scores),
+            "out_of_scope": self.out_of_scope,
+            "confidence": self.confidence,
+            "kidney_subtype": self.kidney_subtype,
+            "explanation": {
+                "summary": self.summary,
+                "thresholds": {"likely": LIKELY, "possible": POSSIBLE, "secondary_gap": SECONDARY_GAP},
+                "patterns": {
+                    code: {
+                        "score": self.scores[code],
+                        "level": self.levels[code],
+                        "contributions": [
+                            {"question": c.question, "answer": c.answer, "text": c.text, "points": c.points}
+                            for c in self.contributions[code]
+                        ],
+                    }
+                    for code in PATTERNS
+                },
+                "damp_heat": {
+                    "score": self.damp_heat_score,
+                    "contributions": [
+                        {"question": c.question, "answer": c.answer, "text": c.text, "points": c.points}
+                        for c in self.contributions[DAMP_HEAT]
+                    ],
+                },
+            },
+            "therapies": [
+                {"code": t.code, "name": t.name, "detail": t.detail, "status": t.status, "notes": list(t.notes)}
+                for t in self.therapies
+            ],
+            "cautions": list(self.cautions),
+            "disclaimer": advice.DISCLAIMER,
+        }
+
+
+def max_points(questionnaire: Questionnaire) -> dict[str, int]:
+    """The most each pattern (and the damp-heat cluster) can reach from the whole questionnaire."""
+    totals = dict.fromkeys(SIGNALS, 0)
+    for question in questionnaire.questions:
+        for signal in SIGNALS:
+            points = [o.points.get(signal, 0) for o in question.options]
+            totals[signal] += (sum(points) if question.kind == "multi" else max(points, default=0))
+    return totals
+
+
+def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
+    """Assess validated answers (see ``Questionnaire.validate``) with the current rules."""
+    chosen = list(_chosen(answers, questionnaire))
+    red_flags = _red_flags(answers, questionnaire, chosen)
+    urgent = any(f.level in URGENT_LEVELS for f in red_flags)
+
+    reachable = max_points(questionnaire)
+    contributions = {
+        signal: tuple(
+            Contribution(q.link_id, o.code, o.text, o.points[signal]) for q, o in chosen if o.points.get(signal)
+        )
+        for signal in SIGNALS
+    }
+    raw = {signal: sum(c.points for c in contributions[signal]) for signal in SIGNALS}
+    normalised = {s: round(100 * raw[s] / reachable[s]) if reachable[s] else 0 for s in SIGNALS}
+    scores = {p: normalised[p] for p in PATTERNS}
+    levels = {p: _level(scores[p]) for p in PATTERNS}
+    heat = normalised[DAMP_HEAT]
+
+    # Ties break by the declared pattern order, so equal scores always give the same answer.
+    ranked = sorted((p for p in PATTERNS if levels[p] == "likely"), key=lambda p: (-scores[p], PATTERNS.index(p)))
+    top = scores[ranked[0]] if ranked else 0
+    out_of_scope = DAMP_HEAT if heat >= POSSIBLE else None
+    if urgent or (out_of_scope and heat >= top):
+        ranked = []
+    primary = ranked[0] if ranked else None
+    secondary = tuple(p for p in ranked[1:] if scores[p] >= top - SECONDARY_GAP)
+    confidence = _confidence(primary, secondary, scores, out_of_scope)
+    subtype = _kidney_subtype(chosen) if KIDNEY in (primary, *secondary) else None
+    caution_codes = tuple(dict.fromkeys(o.caution for _, o in chosen if o.caution))
+    therapies = _therapies(primary, secondary, subtype, caution_codes) if primary else ()
+
+    return Assessment(
+        rules_version=RULES_VERSION,
+        questionnaire_version=questionnaire.version,
+        urgent=urgent,
+        red_flags=red_flags,
+        primary=primary,
+        secondary=secondary,
+        scores=scores,
+        levels=levels,
+        contributions=contributions,
+        out_of_scope=out_of_scope,
+        damp_heat_score=heat,
+        confidence=confidence,
+        kidney_subtype=subtype,
+        therapies=therapies,
+        cautions=caution_codes,
+        summary=_summary(urgent, primary, secondary, out_of_scope),
+    )
+
+
+def _chosen(answers: Answers, questionnaire: Questionnaire) -> Iterable[tuple[Question, Option]]:
+    for question in questionnaire.questions:
+        if questionnaire.is_enabled(question, answers):
+            for option in chosen_options(question, answers.get(question.link_id)):
+                yield question, option
+
+
+def _red_flags(
+    answers: Answers, questionnaire: Questionnaire, chosen: list[tuple[Question, Option]]
+) -> tuple[Finding, ...]:
+    raised: dict[str, tuple[RedFlag, list[str]]] = {}
+    for question, option in chosen:
+        if option.red_flag:
+            raised.setdefault(option.red_flag.code, (option.red_flag, []))[1].append(f"{question.link_id}.{option.code}")
+    for question in questionnaire.questions:
+        if question.flag_at_least and questionnaire.is_enabled(question, answers):
+            count, flag = question.flag_at_least
+            signs = [o.code for o in chosen_options(question, answers.get(question.link_id)) if not o.exclusive]
+            if len(signs) >= count:
+                raised.setdefault(flag.code, (flag, []))[1].extend(f"{question.link_id}.{s}" for s in signs)
+    order = {"emergency": 0, "urgent": 1, "refer": 2}
+    findings = [Finding(f.code, f.level, f.label, tuple(a)) for f, a in raised.values()]
+    return tuple(sorted(findings, key=lambda f: (order[f.level], f.code)))
+
+
+def _level(score: int) -> str:
+    if score >= LIKELY:
+        return "likely"
+    return "possible" if score >= POSSIBLE else "unlikely"
+
+
+def _confidence(primary: str | None, secondary: tuple[str, ...], scores: dict[str, int], heat: str | None) -> str:
+    if primary is None or heat:
+        return "low"
+    runner_up = max((scores[p] for p in PATTERNS if p != primary), default=0)
+    return "high" if scores[primary] - runner_up >= SECONDARY_GAP else "moderate"
+
+
+def _kidney_subtype(chosen: list[tuple[Question, Option]]) -> str | None:
+    """Yang or yin from the temperature and related items; both clearly present is "mixed"."""
+    yang = sum(1 for _, o in chosen if o.subtype == "yang")
+    yin = sum(1 for _, o in chosen if o.subtype == "yin")
+    if (yang >= 2 and yin >= 2) or (yang == yin and yang > 0):
+        return "mixed"
+    if yang > yin:
+        return "yang"
+    if yin > yang:
+        return "yin"
+    return None
+
+
+def _therapies(
+    primary: str, secondary: tuple[str, ...], subtype: str | None, cautions: tuple[str, ...]
+) -> tuple[TherapyAdvice, ...]:
+    """The clinic's therapies for the primary pattern (and any secondary one), shaped by the cautions."""
+    result = []
+    for therapy in advice.THERAPIES:
+        pattern = next((p for p in (primary, *secondary) if p in therapy.detail), None)
+        if pattern is None:
+            continue
+        effects = [advice.CAUTIONS[c].effects[therapy.code] for c in cautions if therapy.code in advice.CAUTIONS[c].effects]
+        notes = [note for _, note in effects]
+        if therapy.code == "acupuncture" and pattern == KIDNEY and subtype in ("yin", "mixed"):
+            notes.append(advice.YIN_MOXA_NOTE)
+        actions = {action for action, _ in effects}
+        status = "not_advised" if "avoid" in actions else "with_care" if actions else "recommended"
+        result.append(TherapyAdvice(therapy.code, therapy.name, therapy.detail[pattern], status, tuple(notes)))
+    return tuple(result)
+
+
+def _summary(urgent: bool, primary: str | None, secondary: tuple[str, ...], out_of_scope: str | None) -> str:
+    if urgent:
+        return "Red flags need conventional medical care first; no TCM pattern is offered."
+    if primary is None:
+        if out_of_scope:
+            return "The answers fit damp-heat, which the clinic does not treat as one of its patterns."
+        return "No clear pattern: the practitioner will assess in person."
+    text = f"Most consistent with {primary}"
+    if secondary:
+        text += " with " + ", ".join(secondary)
+    if out_of_scope:
+        text += "; some damp-heat findings lower confidence"
+    return text + "."

@@ -1,0 +1,97 @@
+"""Use cases. They take the session and flush; the view or command commits once."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from app import rules
+from app.database import begin_write
+from app.extensions import db
+from app.models import Draft, Submission, utcnow
+from app.questionnaire import AnswerValue, Questionnaire, Section
+
+
+def idempotency_key(token: str) -> str:
+    """Store a digest, not the token itself, so the key cannot be turned back into a private link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_draft(questionnaire: Questionnaire, language: str) -> Draft:
+    begin_write()
+    draft = Draft(questionnaire_version=questionnaire.version, answers={}, language=language)
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def live_draft(token: str, lifetime: timedelta, now: datetime | None = None) -> Draft | None:
+    """The draft behind a private link, unless it has expired."""
+    draft = db.session.get(Draft, token)
+    if draft is None or draft.updated_at < (now or utcnow()) - lifetime:
+        return None
+    return draft
+
+
+def save_section(draft: Draft, section: Section, values: Mapping[str, Any]) -> None:
+    """Keep what the person entered on a step, valid or not, so nothing they typed is lost."""
+    begin_write()
+    answers = dict(draft.answers)
+    for question in section.questions:
+        value = values.get(question.link_id)
+        if value in (None, "", []):
+            answers.pop(question.link_id, None)
+        else:
+            answers[question.link_id] = value
+    draft.answers = answers
+    db.session.flush()
+
+
+def submission_for_draft(token: str) -> Submission | None:
+    """The submission a draft already became (a repeated final click or a retry)."""
+    return db.session.scalar(select(Submission).where(Submission.idempotency_key == idempotency_key(token)))
+
+
+def record_assessment(
+    answers: Mapping[str, AnswerValue],
+    questionnaire: Questionnaire,
+    *,
+    source: str,
+    language: str = "en",
+    key: str | None = None,
+) -> Submission:
+    """Assess validated answers and store them with the questionnaire and rules versions that produced the result."""
+    begin_write()
+    assessment = rules.assess(answers, questionnaire)
+    submission = Submission(
+        source=source,
+        language=language,
+        questionnaire_version=questionnaire.version,
+        rules_version=assessment.rules_version,
+        answers=dict(answers),
+        result=assessment.to_json(),
+        urgent=assessment.urgent,
+        primary_pattern=assessment.primary,
+        idempotency_key=key,
+    )
+    db.session.add(submission)
+    db.session.flush()
+    return submission
+
+
+def finish_draft(draft: Draft, answers: Mapping[str, AnswerValue], questionnaire: Questionnaire) -> Submission:
+    """Turn a finished (or red-flagged) draft into a submission and forget the draft."""
+    submission = record_assessment(
+        answers, questionnaire, source="web", language=draft.language, key=idempotency_key(draft.token)
+    )
+    db.session.delete(draft)
+    db.session.flush()
+    return submission
+
+
+def submission_by_public_id(public_id: str) -> Submission | None:
+    return db.session.scalar(select(Submission).where(Submission.public_id == public_id))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from typing import ClassVar
 
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     # None means "a SQLite file in the instance folder", resolved by the factory once the path is known.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {}
     MAX_CONTENT_LENGTH = 256 * 1024  # the largest honest questionnaire is a few kilobytes
     MAX_FORM_PARTS = 500
     # A slow patient must never lose answers to an expired CSRF token: the token lives as long as the session.

@@ -156,30 +156,50 @@ CAUTIONS: dict[str, CautionRule] = {
     "pregnancy": CautionRule(
         N_("Pregnancy"),
         {
-            "acupuncture": ("adapt", N_("Only by a practitioner trained in pregnancy care; some points are avoided.")),
+            "acupuncture": (
+                "adapt",
+                N_("Only by a practitioner trained in pregnancy care; some points are avoided."),
+            ),
             "tuina": ("adapt", N_("No strong techniques on the lower back or belly.")),
             "cupping": ("avoid", N_("Not advised during pregnancy.")),
-            "herbal_medicine": ("avoid", N_("Many formulas for back pain are not safe in pregnancy.")),
+            "herbal_medicine": (
+                "avoid",
+                N_("Many formulas for back pain are not safe in pregnancy."),
+            ),
         },
     ),
     "breastfeeding": CautionRule(
         N_("Breastfeeding"),
-        {"herbal_medicine": ("adapt", N_("Herbs pass into breast milk; the practitioner will choose with care."))},
+        {
+            "herbal_medicine": (
+                "adapt",
+                N_("Herbs pass into breast milk; the practitioner will choose with care."),
+            )
+        },
     ),
     # [S115][S116][S128][S129]
     "blood_thinners": CautionRule(
         N_("Blood thinners"),
         {
-            "acupuncture": ("adapt", N_("Possible with care; tell the practitioner which medicine you take.")),
+            "acupuncture": (
+                "adapt",
+                N_("Possible with care; tell the practitioner which medicine you take."),
+            ),
             "cupping": ("avoid", N_("Not advised with blood thinners.")),
-            "herbal_medicine": ("adapt", N_("Several herbs interact with blood thinners; they must be checked.")),
+            "herbal_medicine": (
+                "adapt",
+                N_("Several herbs interact with blood thinners; they must be checked."),
+            ),
         },
     ),
     # [S106][S116][S119]
     "bleeding_disorder": CautionRule(
         N_("Bleeding disorder"),
         {
-            "acupuncture": ("avoid", N_("Not advised with a bleeding disorder unless your doctor agrees.")),
+            "acupuncture": (
+                "avoid",
+                N_("Not advised with a bleeding disorder unless your doctor agrees."),
+            ),
             "cupping": ("avoid", N_("Not advised with a bleeding disorder.")),
             "tuina": ("avoid", N_("Not advised with a bleeding tendency.")),
         },
@@ -188,7 +208,10 @@ CAUTIONS: dict[str, CautionRule] = {
     "pacemaker": CautionRule(
         N_("Pacemaker or implanted device"),
         {
-            "acupuncture": ("adapt", N_("Without electrical stimulation (no electro-acupuncture).")),
+            "acupuncture": (
+                "adapt",
+                N_("Without electrical stimulation (no electro-acupuncture)."),
+            ),
             "cupping": ("avoid", N_("Not advised with a pacemaker.")),
         },
     ),
@@ -207,21 +230,41 @@ CAUTIONS: dict[str, CautionRule] = {
     ),
     "needle_fear": CautionRule(
         N_("Fear of needles"),
-        {"acupuncture": ("adapt", N_("Tell the practitioner: acupressure or very fine needles can be used instead."))},
+        {
+            "acupuncture": (
+                "adapt",
+                N_("Tell the practitioner: acupressure or very fine needles can be used instead."),
+            )
+        },
     ),
     "herb_allergy": CautionRule(
         N_("Reaction to herbal medicine before"),
-        {"herbal_medicine": ("adapt", N_("Bring details of the reaction; herbs only with great care."))},
+        {
+            "herbal_medicine": (
+                "adapt",
+                N_("Bring details of the reaction; herbs only with great care."),
+            )
+        },
     ),
     # [S127]
     "liver_disease": CautionRule(
         N_("Liver disease"),
-        {"herbal_medicine": ("adapt", N_("Herbs can strain the liver; the practitioner will check with your doctor."))},
+        {
+            "herbal_medicine": (
+                "adapt",
+                N_("Herbs can strain the liver; the practitioner will check with your doctor."),
+            )
+        },
     ),
     # [S122][S123][S124]
     "kidney_disease": CautionRule(
         N_("Kidney disease"),
-        {"herbal_medicine": ("adapt", N_("Some herbs harm the kidneys; only formulas known to be safe are used."))},
+        {
+            "herbal_medicine": (
+                "adapt",
+                N_("Some herbs harm the kidneys; only formulas known to be safe are used."),
+            )
+        },
     ),
     # [S119]
     "osteoporosis": CautionRule(
@@ -248,15 +291,21 @@ LEVEL_ADVICE: dict[str, UrgentAdvice] = {
             "Go to A&E (the emergency department) now, or call an ambulance (999 in the UK, 120 in mainland China, "
             "112 in Europe). Do not wait for a TCM appointment."
         ),
-        N_("Your answers include signs that can mean pressure on nerves or a blood vessel problem. These need a "
-           "hospital within hours to prevent lasting harm."),
+        N_(
+            "Your answers include signs that can mean pressure on nerves or a blood vessel problem. These need a "
+            "hospital within hours to prevent lasting harm."
+        ),
     ),
     "urgent": UrgentAdvice(
         N_("See a doctor today or tomorrow"),
-        N_("Contact your GP or family doctor today and ask for an urgent appointment. If you cannot get one, use an "
-           "urgent care or walk-in service."),
-        N_("Your answers include signs that should be checked by a doctor first, for example for an infection, a "
-           "broken bone or another serious cause. Most turn out to be harmless, but they must be checked."),
+        N_(
+            "Contact your GP or family doctor today and ask for an urgent appointment. If you cannot get one, use an "
+            "urgent care or walk-in service."
+        ),
+        N_(
+            "Your answers include signs that should be checked by a doctor first, for example for an infection, a "
+            "broken bone or another serious cause. Most turn out to be harmless, but they must be checked."
+        ),
     ),
     "refer": UrgentAdvice(
         N_("Mention this to your GP"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeout
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -38,7 +39,10 @@ def handle_database(error: Exception) -> tuple[Response | str, int, dict[str, st
     log.warning("database unavailable: %s", type(error).__name__)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if wants_json():
-        body = {"errors": {"_": "The service is temporarily unavailable. Please retry shortly."}, "status": 503}
+        body = {
+            "errors": {"_": "The service is temporarily unavailable. Please retry shortly."},
+            "status": 503,
+        }
         return jsonify(body), 503, headers
     return render_template("errors/unavailable.html"), 503, headers
 

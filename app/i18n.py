@@ -11,6 +11,12 @@ def select_locale() -> str | None:
     if chosen in languages:
         return str(chosen)
     # Browsers say "zh-CN" or "zh"; the catalogue is Simplified Chinese.
-    offered = {"en": "en", "zh": "zh_Hans", "zh-CN": "zh_Hans", "zh-Hans": "zh_Hans", "zh-SG": "zh_Hans"}
+    offered = {
+        "en": "en",
+        "zh": "zh_Hans",
+        "zh-CN": "zh_Hans",
+        "zh-Hans": "zh_Hans",
+        "zh-SG": "zh_Hans",
+    }
     best = request.accept_languages.best_match(list(offered))
     return offered[best] if best else None

@@ -25,7 +25,7 @@ PATTERNS: tuple[str, ...] = (KIDNEY, STAGNATION, COLD_DAMP, LIVER)
 SIGNALS: tuple[str, ...] = (*PATTERNS, DAMP_HEAT)
 
 
-def N_(text: str) -> str:  # noqa: N802 - the conventional name babel extracts
+def N_(text: str) -> str:
     """Mark a string for translation; it is translated where it is shown."""
     return text
 
@@ -242,7 +242,8 @@ def _coerce(question: Question, raw: object) -> tuple[AnswerValue | None, FieldE
     text = raw.strip()
     if len(text) > question.max_length:
         return None, FieldError(
-            N_("Please keep this to %(maximum)s characters or fewer."), {"maximum": question.max_length}
+            N_("Please keep this to %(maximum)s characters or fewer."),
+            {"maximum": question.max_length},
         )
     return (text or None), None
 

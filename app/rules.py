@@ -104,13 +104,22 @@ class Assessment:
             "kidney_subtype": self.kidney_subtype,
             "explanation": {
                 "summary": self.summary,
-                "thresholds": {"likely": LIKELY, "possible": POSSIBLE, "secondary_gap": SECONDARY_GAP},
+                "thresholds": {
+                    "likely": LIKELY,
+                    "possible": POSSIBLE,
+                    "secondary_gap": SECONDARY_GAP,
+                },
                 "patterns": {
                     code: {
                         "score": self.scores[code],
                         "level": self.levels[code],
                         "contributions": [
-                            {"question": c.question, "answer": c.answer, "text": c.text, "points": c.points}
+                            {
+                                "question": c.question,
+                                "answer": c.answer,
+                                "text": c.text,
+                                "points": c.points,
+                            }
                             for c in self.contributions[code]
                         ],
                     }
@@ -119,13 +128,24 @@ class Assessment:
                 "damp_heat": {
                     "score": self.damp_heat_score,
                     "contributions": [
-                        {"question": c.question, "answer": c.answer, "text": c.text, "points": c.points}
+                        {
+                            "question": c.question,
+                            "answer": c.answer,
+                            "text": c.text,
+                            "points": c.points,
+                        }
                         for c in self.contributions[DAMP_HEAT]
                     ],
                 },
             },
             "therapies": [
-                {"code": t.code, "name": t.name, "detail": t.detail, "status": t.status, "notes": list(t.notes)}
+                {
+                    "code": t.code,
+                    "name": t.name,
+                    "detail": t.detail,
+                    "status": t.status,
+                    "notes": list(t.notes),
+                }
                 for t in self.therapies
             ],
             "cautions": list(self.cautions),
@@ -139,7 +159,7 @@ def max_points(questionnaire: Questionnaire) -> dict[str, int]:
     for question in questionnaire.questions:
         for signal in SIGNALS:
             points = [o.points.get(signal, 0) for o in question.options]
-            totals[signal] += (sum(points) if question.kind == "multi" else max(points, default=0))
+            totals[signal] += sum(points) if question.kind == "multi" else max(points, default=0)
     return totals
 
 
@@ -163,7 +183,10 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     heat = normalised[DAMP_HEAT]
 
     # Ties break by the declared pattern order, so equal scores always give the same answer.
-    ranked = sorted((p for p in PATTERNS if levels[p] == "likely"), key=lambda p: (-scores[p], PATTERNS.index(p)))
+    ranked = sorted(
+        (p for p in PATTERNS if levels[p] == "likely"),
+        key=lambda p: (-scores[p], PATTERNS.index(p)),
+    )
     top = scores[ranked[0]] if ranked else 0
     out_of_scope = DAMP_HEAT if heat >= POSSIBLE else None
     if urgent or (out_of_scope and heat >= top):
@@ -208,7 +231,9 @@ def _red_flags(
     raised: dict[str, tuple[RedFlag, list[str]]] = {}
     for question, option in chosen:
         if option.red_flag:
-            raised.setdefault(option.red_flag.code, (option.red_flag, []))[1].append(f"{question.link_id}.{option.code}")
+            raised.setdefault(option.red_flag.code, (option.red_flag, []))[1].append(
+                f"{question.link_id}.{option.code}"
+            )
     for question in questionnaire.questions:
         if question.flag_at_least and questionnaire.is_enabled(question, answers):
             count, flag = question.flag_at_least
@@ -255,7 +280,9 @@ def _therapies(
         pattern = next((p for p in (primary, *secondary) if p in therapy.detail), None)
         if pattern is None:
             continue
-        effects = [advice.CAUTIONS[c].effects[therapy.code] for c in cautions if therapy.code in advice.CAUTIONS[c].effects]
+        effects = [
+            advice.CAUTIONS[c].effects[therapy.code] for c in cautions if therapy.code in advice.CAUTIONS[c].effects
+        ]
         notes = [note for _, note in effects]
         if therapy.code == "acupuncture" and pattern == KIDNEY and subtype in ("yin", "mixed"):
             notes.append(advice.YIN_MOXA_NOTE)

@@ -86,7 +86,11 @@ def record_assessment(
 def finish_draft(draft: Draft, answers: Mapping[str, AnswerValue], questionnaire: Questionnaire) -> Submission:
     """Turn a finished (or red-flagged) draft into a submission and forget the draft."""
     submission = record_assessment(
-        answers, questionnaire, source="web", language=draft.language, key=idempotency_key(draft.token)
+        answers,
+        questionnaire,
+        source="web",
+        language=draft.language,
+        key=idempotency_key(draft.token),
     )
     db.session.delete(draft)
     db.session.flush()

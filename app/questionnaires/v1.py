@@ -12,9 +12,9 @@ from app.questionnaire import (
     DAMP_HEAT,
     KIDNEY,
     LIVER,
+    N_,
     STAGNATION,
     EnableWhen,
-    N_,
     Option,
     Question,
     Questionnaire,
@@ -71,7 +71,11 @@ SAFETY = Section(
                     red_flag=ANEURYSM,
                 ),
                 # Infection and kidney infection: urgent [S86][S95][S6][S98].
-                Option("fever", N_("Fever, shivering or sweats along with the back pain"), red_flag=INFECTION),
+                Option(
+                    "fever",
+                    N_("Fever, shivering or sweats along with the back pain"),
+                    red_flag=INFECTION,
+                ),
                 Option(
                     "urine_burning",
                     N_("Burning when you pass urine, or blood in your urine"),
@@ -98,7 +102,11 @@ SAFETY = Section(
             N_("Does any of this apply to you?"),
             N_("Tick all that apply. If none apply, tick “None of these”."),
             (
-                Option("cancer", N_("You have had cancer, even if it was treated years ago"), red_flag=CANCER),
+                Option(
+                    "cancer",
+                    N_("You have had cancer, even if it was treated years ago"),
+                    red_flag=CANCER,
+                ),
                 Option(
                     "steroids",
                     N_("You have taken steroid tablets (such as prednisolone) for more than a few weeks"),
@@ -124,13 +132,19 @@ SAFETY = Section(
             N_("Do any of these describe your back pain?"),
             N_("Tick all that apply. If none apply, tick “None of these”."),
             (
-                Option("began_young_lasting", N_("It began before you were 45 and has lasted more than 3 months")),
+                Option(
+                    "began_young_lasting",
+                    N_("It began before you were 45 and has lasted more than 3 months"),
+                ),
                 Option(
                     "wakes_late_night",
                     N_("It wakes you in the second half of the night and eases once you get up"),
                 ),
                 Option("stiff_morning", N_("You are stiff for more than half an hour in the morning")),
-                Option("alternating_buttock", N_("Pain in the buttocks that switches from side to side")),
+                Option(
+                    "alternating_buttock",
+                    N_("Pain in the buttocks that switches from side to side"),
+                ),
                 Option(
                     "psoriasis_arthritis",
                     N_("You or a parent, brother or sister have psoriasis, arthritis of the spine or swollen joints"),
@@ -157,7 +171,11 @@ PAIN = Section(
                 Option("lower_back_left", N_("Lower back, left side")),
                 Option("lower_back_right", N_("Lower back, right side")),
                 # Pain running round to the flank or rib-side points to liver qi [S17][S19][S21].
-                Option("side_waist", N_("Round the side of the waist, under the ribs"), points={LIVER: 1}),
+                Option(
+                    "side_waist",
+                    N_("Round the side of the waist, under the ribs"),
+                    points={LIVER: 1},
+                ),
                 Option("buttock_left", N_("Left buttock")),
                 Option("buttock_right", N_("Right buttock")),
                 Option("back_of_thigh_left", N_("Back of the left thigh")),
@@ -192,7 +210,10 @@ PAIN = Section(
                 Option("weakness", N_("Weakness")),
                 Option("none", NONE_OF_THESE, exclusive=True),
             ),
-            enable_when=(EnableWhen("leg_spread", "above_knee"), EnableWhen("leg_spread", "below_knee")),
+            enable_when=(
+                EnableWhen("leg_spread", "above_knee"),
+                EnableWhen("leg_spread", "below_knee"),
+            ),
         ),
         Question(
             "duration",
@@ -235,10 +256,18 @@ PAIN = Section(
             N_("Over time, how does the pain behave?"),
             options=(
                 # Keeps coming back (反复发作): kidney deficiency [S30].
-                Option("keeps_returning", N_("It keeps coming back again and again"), points={KIDNEY: 2}),
+                Option(
+                    "keeps_returning",
+                    N_("It keeps coming back again and again"),
+                    points={KIDNEY: 2},
+                ),
                 Option("constant", N_("It is there most of the time")),
                 # Comes and goes with mood: liver qi [S17][S18].
-                Option("comes_with_mood", N_("It comes and goes with my mood or stress"), points={LIVER: 2}),
+                Option(
+                    "comes_with_mood",
+                    N_("It comes and goes with my mood or stress"),
+                    points={LIVER: 2},
+                ),
                 Option("one_episode", N_("This is the first time, and it has not gone yet")),
             ),
         ),
@@ -260,12 +289,21 @@ PAIN = Section(
             (
                 # Dull, sore and weak: kidney deficiency [S11][S14][S15].
                 Option("dull_ache", N_("A dull ache"), points={KIDNEY: 2}),
-                Option("sore_weak", N_("Sore and weak, as if the back cannot hold me up"), points={KIDNEY: 2}),
+                Option(
+                    "sore_weak",
+                    N_("Sore and weak, as if the back cannot hold me up"),
+                    points={KIDNEY: 2},
+                ),
                 # Stabbing or boring: blood stasis [S8][S9][S30].
                 Option("stabbing", N_("Sharp, stabbing or like a knife"), points={STAGNATION: 2}),
                 # Cold and heavy: cold-damp [S1][S3][S5]; cold also points to kidney yang [S11].
                 Option("heavy", N_("Heavy, like carrying a weight"), points={COLD_DAMP: 2}),
-                Option("cold", N_("Cold, as if the back were in cold water"), points={COLD_DAMP: 2}, subtype="yang"),
+                Option(
+                    "cold",
+                    N_("Cold, as if the back were in cold water"),
+                    points={COLD_DAMP: 2},
+                    subtype="yang",
+                ),
                 # Tight or stiff: cold-damp [S5] and liver qi [S17].
                 Option("tight_stiff", N_("Tight or stiff"), points={COLD_DAMP: 1, LIVER: 1}),
                 # Distending and cramping: liver qi [S17]; distending also qi stagnation [S8].
@@ -281,8 +319,16 @@ PAIN = Section(
             N_("Can you point to where it hurts?"),
             options=(
                 # Fixed spot: blood stasis [S8][S9]; moving: liver qi [S17][S19]; broad: deficiency or damp [S11][S16].
-                Option("one_spot", N_("Yes, it is always in one spot I can point to"), points={STAGNATION: 2}),
-                Option("wide_area", N_("No, it is spread over a wide area"), points={KIDNEY: 1, COLD_DAMP: 1}),
+                Option(
+                    "one_spot",
+                    N_("Yes, it is always in one spot I can point to"),
+                    points={STAGNATION: 2},
+                ),
+                Option(
+                    "wide_area",
+                    N_("No, it is spread over a wide area"),
+                    points={KIDNEY: 1, COLD_DAMP: 1},
+                ),
                 Option("moves", N_("No, it moves about from place to place"), points={LIVER: 2}),
             ),
         ),
@@ -331,7 +377,12 @@ TRIGGERS = Section(
                 Option("rest", N_("Rest or lying down"), points={KIDNEY: 2}),
                 Option("pressure_rubbing", N_("Pressing or rubbing it"), points={KIDNEY: 2}),
                 # Warmth: cold-damp [S5][S3], and kidney yang [S12].
-                Option("warmth", N_("Warmth, such as a hot-water bottle"), points={COLD_DAMP: 2}, subtype="yang"),
+                Option(
+                    "warmth",
+                    N_("Warmth, such as a hot-water bottle"),
+                    points={COLD_DAMP: 2},
+                    subtype="yang",
+                ),
                 # Moving eases liver-qi pain (and morning stiffness) [S18][S17].
                 Option("moving", N_("Getting up and moving about"), points={LIVER: 1, COLD_DAMP: 1}),
                 Option("relaxing", N_("Relaxing, or a calmer mood"), points={LIVER: 2}),
@@ -359,24 +410,57 @@ SYMPTOMS = Section(
                 Option("ringing_ears", N_("Ringing in the ears"), points={KIDNEY: 1}, subtype="yin"),
                 Option("tired", N_("Tiring easily"), points={KIDNEY: 1}),
                 Option("heel_pain", N_("Sore heels"), points={KIDNEY: 1}),
-                Option("memory_hair", N_("Poor memory, or hair thinning or falling out"), points={KIDNEY: 1}),
+                Option(
+                    "memory_hair",
+                    N_("Poor memory, or hair thinning or falling out"),
+                    points={KIDNEY: 1},
+                ),
                 # Temperature items pick the sub-type only, as the reference's §2.1 design note says.
-                Option("night_urination", N_("Getting up at night to pass urine"), points={KIDNEY: 1}, subtype="yang"),
-                Option("feel_cold", N_("Feeling the cold more than others, cold hands and feet"), subtype="yang"),
-                Option("low_libido", N_("Less interest in sex, or trouble with erections"), subtype="yang"),
-                Option("hot_palms_sweats", N_("Hot palms or soles at night, or night sweats"), subtype="yin"),
+                Option(
+                    "night_urination",
+                    N_("Getting up at night to pass urine"),
+                    points={KIDNEY: 1},
+                    subtype="yang",
+                ),
+                Option(
+                    "feel_cold",
+                    N_("Feeling the cold more than others, cold hands and feet"),
+                    subtype="yang",
+                ),
+                Option(
+                    "low_libido",
+                    N_("Less interest in sex, or trouble with erections"),
+                    subtype="yang",
+                ),
+                Option(
+                    "hot_palms_sweats",
+                    N_("Hot palms or soles at night, or night sweats"),
+                    subtype="yin",
+                ),
                 Option("dry_mouth", N_("A dry mouth or throat"), subtype="yin"),
                 # Liver qi stagnation [S17][S19][S22].
                 Option("irritable", N_("Feeling irritable, short-tempered or low"), points={LIVER: 1}),
                 Option("sighing", N_("Sighing a lot"), points={LIVER: 1}),
-                Option("rib_tightness", N_("Tightness or ache under the ribs at the side"), points={LIVER: 2}),
+                Option(
+                    "rib_tightness",
+                    N_("Tightness or ache under the ribs at the side"),
+                    points={LIVER: 2},
+                ),
                 Option("lump_throat", N_("A feeling of a lump in the throat"), points={LIVER: 1}),
                 Option("poor_appetite", N_("Poor appetite or a bloated belly"), points={LIVER: 1}),
                 Option("poor_sleep", N_("Poor sleep"), points={LIVER: 1}),
                 # Blood stasis secondary findings [S8][S9].
-                Option("dark_lips_tongue", N_("Dark or purplish lips, or purple spots on the tongue"), points={STAGNATION: 1}),
+                Option(
+                    "dark_lips_tongue",
+                    N_("Dark or purplish lips, or purple spots on the tongue"),
+                    points={STAGNATION: 1},
+                ),
                 # Cold-damp heaviness [S5][S44].
-                Option("heavy_body", N_("A heavy, sluggish body or a sticky mouth"), points={COLD_DAMP: 1}),
+                Option(
+                    "heavy_body",
+                    N_("A heavy, sluggish body or a sticky mouth"),
+                    points={COLD_DAMP: 1},
+                ),
                 # Damp-heat cluster [S6][S6a].
                 Option("dark_urine", N_("Dark yellow urine"), points={DAMP_HEAT: 1}),
                 Option("bitter_mouth", N_("A bitter taste in the mouth"), points={DAMP_HEAT: 1}),
@@ -403,7 +487,11 @@ SYMPTOMS = Section(
             (
                 # Premenstrual distension and irregular cycles: liver qi [S22][S148].
                 Option("worse_before", N_("It is worse in the days before a period"), points={LIVER: 1}),
-                Option("breast_tender", N_("Breasts swell or get tender before a period"), points={LIVER: 2}),
+                Option(
+                    "breast_tender",
+                    N_("Breasts swell or get tender before a period"),
+                    points={LIVER: 2},
+                ),
                 Option("irregular", N_("Periods are irregular"), points={LIVER: 1}),
                 # Dark clots: blood stasis [S9].
                 Option("dark_clots", N_("Periods are painful with dark clots"), points={STAGNATION: 1}),
@@ -519,7 +607,9 @@ IMPACT = Section(
         Question(
             "peg_enjoyment",
             "integer",
-            N_("What number best describes how, during the past week, pain has interfered with your enjoyment of life?"),
+            N_(
+                "What number best describes how, during the past week, pain has interfered with your enjoyment of life?"
+            ),
             _PEG_HELP,
             min_label=N_("Not at all"),
             max_label=N_("Completely"),
@@ -554,12 +644,28 @@ BEFORE_THERAPY = Section(
                     N_("You take blood thinners (such as warfarin or aspirin daily)"),
                     caution="blood_thinners",
                 ),
-                Option("bleeding_disorder", N_("You bleed or bruise easily, or have a bleeding disorder"), caution="bleeding_disorder"),
-                Option("pacemaker", N_("You have a pacemaker or another implanted device"), caution="pacemaker"),
+                Option(
+                    "bleeding_disorder",
+                    N_("You bleed or bruise easily, or have a bleeding disorder"),
+                    caution="bleeding_disorder",
+                ),
+                Option(
+                    "pacemaker",
+                    N_("You have a pacemaker or another implanted device"),
+                    caution="pacemaker",
+                ),
                 Option("epilepsy", N_("You have epilepsy"), caution="epilepsy"),
-                Option("skin_back", N_("You have a rash, wound or skin problem on your back"), caution="skin_back"),
+                Option(
+                    "skin_back",
+                    N_("You have a rash, wound or skin problem on your back"),
+                    caution="skin_back",
+                ),
                 Option("needle_fear", N_("You are afraid of needles"), caution="needle_fear"),
-                Option("herb_allergy", N_("You have had a reaction to herbal medicine"), caution="herb_allergy"),
+                Option(
+                    "herb_allergy",
+                    N_("You have had a reaction to herbal medicine"),
+                    caution="herb_allergy",
+                ),
                 Option("liver_disease", N_("You have liver disease"), caution="liver_disease"),
                 Option("kidney_disease", N_("You have kidney disease"), caution="kidney_disease"),
                 Option("thin_bones", N_("You have thin bones (osteoporosis)"), caution="osteoporosis"),

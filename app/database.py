@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from flask import has_request_context, request
 from sqlalchemy import Connection, Engine, event
 
 from app.extensions import db
@@ -34,15 +35,25 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @event.listens_for(Engine, "begin")
 def _begin(conn: Connection) -> None:
-    """Writes take SQLite's write lock up front, so two writers queue instead of deadlocking."""
+    """Writes take SQLite's write lock up front, so two writers queue instead of deadlocking.
+
+    A deferred transaction that reads and then writes cannot wait for the lock (SQLite answers "database is
+    locked" at once), so every transaction of a POST request, and any marked by ``begin_write``, is immediate.
+    """
     if conn.dialect.name != "sqlite":
         return
-    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    immediate = conn.get_execution_options().get("sqlite_immediate", False) or (
+        has_request_context() and request.method not in SAFE_METHODS
+    )
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def begin_write() -> None:
-    """Start the session's transaction as a write transaction (call before the first query of a write)."""
-    db.session.connection(execution_options={"sqlite_immediate": True})
+    """Start the session's next transaction as a write transaction (outside requests: CLI, scripts, threads)."""
+    if not db.session().in_transaction():
+        db.session.connection(execution_options={"sqlite_immediate": True})

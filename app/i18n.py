@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, request, session
+from flask_babel import get_locale
 
 
 def select_locale() -> str | None:
@@ -20,3 +23,7 @@ def select_locale() -> str | None:
     }
     best = request.accept_languages.best_match(list(offered))
     return offered[best] if best else None
+
+
+def template_globals() -> dict[str, Any]:
+    return {"get_locale": get_locale}

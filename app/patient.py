@@ -1,5 +1,169 @@
-"""Anonymous self-screening: start, the step-by-step questionnaire, and the result."""
+"""Anonymous self-screening: start, the questionnaire one section a step, and the result.
 
-from flask import Blueprint
+Every step is Post/Redirect/Get; what the person entered is saved on every post (valid or not, Next or Back),
+so nothing they typed is lost. Drafts live server-side under an unguessable token in the URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, gettext
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import DBAPIError
+
+from app import advice, questionnaire, rules, services
+from app.errors import RETRY_AFTER_SECONDS
+from app.extensions import db
+from app.forms import StepForm, step_form
+from app.models import Draft
+from app.questionnaire import PATTERNS, Question, Questionnaire, Section
 
 bp = Blueprint("patient", __name__)
+
+
+@bp.get("/")
+def start() -> ResponseReturnValue:
+    token = session.get("draft")
+    draft = services.live_draft(token, current_app.config["DRAFT_LIFETIME"]) if token else None
+    return render_template("patient/start.html", form=FlaskForm(), draft=draft, q=questionnaire.current())
+
+
+@bp.post("/start")
+def begin() -> ResponseReturnValue:
+    form = FlaskForm()
+    if not form.validate():
+        abort(400)
+    draft = services.start_draft(questionnaire.current(), str(get_locale() or "en"))
+    db.session.commit()
+    session["draft"] = draft.token
+    return redirect(url_for(".step", token=draft.token, section=questionnaire.current().sections[0].key), 303)
+
+
+@bp.post("/language")
+def language() -> ResponseReturnValue:
+    """Switch language; answers live in the draft, so nothing is lost."""
+    form = FlaskForm()
+    chosen = request.form.get("lang", "")
+    if form.validate() and chosen in current_app.config["LANGUAGES"]:
+        session["lang"] = chosen
+    target = request.form.get("next", "")
+    # Only our own paths: never redirect elsewhere.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for(".start")
+    return redirect(target)
+
+
+@bp.get("/check/<token>")
+def resume(token: str) -> ResponseReturnValue:
+    """A private link back into an unfinished questionnaire, at its first unanswered step."""
+    draft, q = _draft_or_404(token)
+    section = q.first_incomplete(draft.answers) or q.sections[-1]
+    return redirect(url_for(".step", token=token, section=section.key))
+
+
+@bp.get("/check/<token>/<section>")
+def step(token: str, section: str) -> ResponseReturnValue:
+    draft, q = _draft_or_404(token)
+    current = q.section(section) or abort(404)
+    session["draft"] = token
+    form = step_form(q, current, draft.answers)
+    return _render_step(q, token, draft.answers, current, form)
+
+
+@bp.post("/check/<token>/<section>")
+def save_step(token: str, section: str) -> ResponseReturnValue:
+    try:
+        return _save_step(token, section)
+    except DBAPIError:
+        db.session.rollback()
+        # The database is unreachable: keep the person's input on the page and ask them to retry shortly.
+        q = questionnaire.current()
+        current = q.section(section) or abort(404)
+        form = step_form(q, current, {})
+        page = _render_step(q, token, form.answers(), current, form, unavailable=True)
+        return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def _save_step(token: str, section: str) -> ResponseReturnValue:
+    done = services.submission_for_draft(token)
+    if done is not None:  # a repeated final click, or a retry after the first one went through
+        return redirect(url_for(".result", public_id=done.public_id), 303)
+    draft, q = _draft_or_404(token)
+    current = q.section(section) or abort(404)
+    form = step_form(q, current, {})
+    going_back = request.form.get("action") == "back"
+    clean = None if going_back else form.check(draft.answers)
+    services.save_section(draft, current, clean or form.answers())
+    index = q.section_index(current.key)
+    if going_back:
+        target: ResponseReturnValue | None = redirect(
+            url_for(".step", token=token, section=q.sections[max(index - 1, 0)].key), 303
+        )
+    elif clean is None:
+        target = None
+    else:
+        target = _advance(q, draft, index)
+    db.session.commit()
+    if target is None:
+        return _render_step(q, token, draft.answers, current, form), 422
+    return target
+
+
+def _advance(q: Questionnaire, draft: Draft, index: int) -> ResponseReturnValue:
+    """Go to the next step, or finish: at the end, or as soon as the safety check finds an urgent red flag."""
+    answers, errors = q.validate(draft.answers)
+    stale = next((s for s in q.sections[: index + 1] if any(x.link_id in errors for x in s.questions)), None)
+    if stale is not None:  # an earlier step no longer validates (e.g. a changed answer enabled a question)
+        return redirect(url_for(".step", token=draft.token, section=stale.key), 303)
+    if index == len(q.sections) - 1 or rules.assess(answers, q).urgent:
+        submission = services.finish_draft(draft, answers, q)
+        session.pop("draft", None)
+        return redirect(url_for(".result", public_id=submission.public_id), 303)
+    return redirect(url_for(".step", token=draft.token, section=q.sections[index + 1].key), 303)
+
+
+@bp.get("/result/<public_id>")
+def result(public_id: str) -> ResponseReturnValue:
+    submission = services.submission_by_public_id(public_id) or abort(404)
+    q = questionnaire.by_version(submission.questionnaire_version) or abort(404)
+    template = "patient/urgent.html" if submission.result["urgent"] else "patient/result.html"
+    return render_template(
+        template,
+        submission=submission,
+        result=submission.result,
+        q=q,
+        advice=advice,
+        patterns=PATTERNS,
+    )
+
+
+def _draft_or_404(token: str) -> tuple[Draft, Questionnaire]:
+    draft = services.live_draft(token, current_app.config["DRAFT_LIFETIME"])
+    if draft is None:
+        abort(404)
+    q = questionnaire.by_version(draft.questionnaire_version)
+    if q is None:
+        abort(404)
+    return draft, q
+
+
+def _render_step(
+    q: Questionnaire, token: str, answers: dict[str, Any], section: Section, form: StepForm, unavailable: bool = False
+) -> str:
+    return render_template(
+        "patient/step.html", q=q, token=token, answers=answers, section=section, form=form, unavailable=unavailable
+    )
+
+
+@bp.app_template_global()
+def condition_text(q: Questionnaire, question: Question) -> str:
+    """Say in words when a conditional question applies, for pages read without JavaScript."""
+    answers = [
+        "“" + gettext(option.text) + "”"
+        for c in question.enable_when
+        if (option := q.by_id[c.question].option(c.answer)) is not None
+    ]
+    return gettext("Only if you chose %(answers)s above.", answers=gettext(" or ").join(answers))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Kind = Literal["single", "multi", "integer", "text"]
@@ -128,9 +129,16 @@ class Questionnaire:
         for section in self.sections:
             yield from section.questions
 
-    @property
+    @cached_property
     def by_id(self) -> dict[str, Question]:
         return {q.link_id: q for q in self.questions}
+
+    @cached_property
+    def red_flags(self) -> dict[str, RedFlag]:
+        """Every red flag the questionnaire can raise, by code."""
+        flags = {o.red_flag.code: o.red_flag for q in self.questions for o in q.options if o.red_flag}
+        flags.update({q.flag_at_least[1].code: q.flag_at_least[1] for q in self.questions if q.flag_at_least})
+        return flags
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

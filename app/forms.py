@@ -10,30 +10,19 @@ from typing import Any
 
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import Field, SelectMultipleField, StringField, TextAreaField
 
 from app.questionnaire import AnswerValue, FieldError, Question, Questionnaire, Section
 
 
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 def _field(question: Question) -> Field:
+    """A field that parses the question's raw answer; the macro in ``_macros/fields.html`` draws it from the data."""
     label = lazy_gettext(question.text)
-    if question.kind == "single":
-        return RadioField(label, choices=[(o.code, o.text) for o in question.options], validate_choice=False)
     if question.kind == "multi":
-        return CheckboxListField(label, choices=[(o.code, o.text) for o in question.options], validate_choice=False)
-    if question.kind == "integer":
-        # A row of numbers to tap reads and works better on a phone than a slider or a text box.
-        numbers = [(str(n), str(n)) for n in range(question.minimum, question.maximum + 1)]
-        return RadioField(label, choices=numbers, validate_choice=False)
-    if question.max_length > 200:
+        return SelectMultipleField(label, validate_choice=False)
+    if question.kind == "text":
         return TextAreaField(label)
-    return StringField(label)
+    return StringField(label)  # one chosen code, or a number tapped on the 0-10 row
 
 
 class StepForm(FlaskForm):

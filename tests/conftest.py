@@ -6,7 +6,7 @@ app commits for real (and some tests write from several threads): what a test se
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -66,3 +66,19 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def app_factory(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build extra apps with other settings (CSRF on, an unreachable database …); their pools close afterwards."""
+    made: list[Flask] = []
+
+    def build(database: str | None = None, **overrides: object) -> Flask:
+        made.append(make_app(database or database_url, **overrides))
+        return made[-1]
+
+    yield build
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()

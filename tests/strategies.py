@@ -1,0 +1,65 @@
+"""Hypothesis strategies for answer sets, derived from the questionnaire declarations (no question restated here)."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from app.questionnaire import AnswerValue, Option, Question, Questionnaire, current
+
+# Text answers as a person could type them: no lone surrogates, which no browser or JSON body can carry.
+_TYPED_TEXT = st.characters(exclude_categories=("Cs",))
+
+
+def _is_flag(option: Option) -> bool:
+    return option.red_flag is not None
+
+
+@st.composite
+def _multi(draw: st.DrawFn, question: Question, red_flags: bool) -> list[str]:
+    allowed = [o for o in question.options if red_flags or not _is_flag(o)]
+    exclusive = [o for o in allowed if o.exclusive]
+    others = [o for o in allowed if not o.exclusive]
+    # Below the count a combined flag (e.g. inflammatory back pain) needs, when flags are not wanted.
+    most = len(others)
+    if not red_flags and question.flag_at_least:
+        most = min(most, question.flag_at_least[0] - 1)
+    if exclusive and (most == 0 or draw(st.booleans())):
+        return [exclusive[0].code]
+    picked = draw(st.sets(st.sampled_from([o.code for o in others]), min_size=1, max_size=most))
+    return [o.code for o in others if o.code in picked]  # declaration order, as validate() returns them
+
+
+def _value(question: Question, red_flags: bool) -> st.SearchStrategy[AnswerValue]:
+    if question.kind == "single":
+        return st.sampled_from([o.code for o in question.options if red_flags or not _is_flag(o)])
+    if question.kind == "multi":
+        return _multi(question, red_flags)
+    if question.kind == "integer":
+        return st.integers(question.minimum, question.maximum)
+    # Stripped, non-empty text is what validate() keeps of a text answer.
+    return (
+        st.text(_TYPED_TEXT, min_size=1, max_size=question.max_length)
+        .map(str.strip)
+        .filter(bool)
+        .filter(lambda text: len(text) <= question.max_length)
+    )
+
+
+@st.composite
+def answer_sets(
+    draw: st.DrawFn, questionnaire: Questionnaire | None = None, *, red_flags: bool = True
+) -> dict[str, AnswerValue]:
+    """A complete, valid answer set: every enabled required question answered, optional ones sometimes.
+
+    Questions hidden by their conditions are left out, as ``validate`` would drop them. Multi-select answers
+    come in declaration order, so ``validate`` returns the set unchanged. With ``red_flags=False`` no red-flag
+    option (and no combination that raises a flag) is chosen.
+    """
+    questionnaire = questionnaire or current()
+    answers: dict[str, AnswerValue] = {}
+    for question in questionnaire.questions:
+        if not questionnaire.is_enabled(question, answers):
+            continue
+        if question.required or draw(st.booleans()):
+            answers[question.link_id] = draw(_value(question, red_flags))
+    return answers

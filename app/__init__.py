@@ -66,8 +66,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
+    from app.health import bp as health_bp
     from app.patient import bp as patient_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(patient_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # JSON clients send no cookies; the API changes no session state

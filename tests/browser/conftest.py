@@ -1,0 +1,118 @@
+"""Browser fixtures: the app served on loopback, and Debian's Chromium driven by Playwright.
+
+``phone_page`` fails its test on any console error (CSP violations included) and on any request to another
+origin: patient pages must load nothing from third parties.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from app.extensions import db
+from tests.conftest import make_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+
+# Never let the Playwright package fetch a browser of its own.
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def live_app(database_url: str) -> Iterator[Flask]:
+    """The app as a browser meets it: CSRF on, like production."""
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve ``live_app`` on 127.0.0.1 and a free port from a background thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server: str) -> Iterator[object]:
+    """A phone-sized page whose relative URLs resolve against ``live_server``."""
+    origin = urlsplit(live_server)[:2]
+    problems: list[str] = []
+
+    context = browser.new_context(base_url=live_server, **PHONE)
+
+    def guard(route) -> None:  # type: ignore[no-untyped-def]
+        # Block, not just record: nothing may leave the machine, and the test must say which page tried.
+        if urlsplit(route.request.url)[:2] != origin and not route.request.url.startswith(("data:", "blob:")):
+            problems.append(f"request to another origin: {route.request.url}")
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console {message.type}: {message.text} ({message.location.get('url')})")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    try:
+        yield page
+    finally:
+        context.close()
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)

@@ -1,0 +1,54 @@
+# Development tasks. `make run` and `make test` are all a fresh clone needs (see README.md).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstall only when the dependencies change.
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+# Browsers come from Debian (chromium), never from a Playwright download.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: venv install migrate run lint typecheck pytest test test-postgres bench
+
+venv: $(BIN)/python
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -qq -e ".[dev]"
+	touch $@
+
+migrate: install
+	$(BIN)/flask --app app db upgrade
+
+# SQLite in instance/ unless DATABASE_URL is set; `make run HOST=0.0.0.0 PORT=8000` to listen elsewhere.
+run: migrate
+	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+# Runs on TEST_DATABASE_URL when it is set, else on a throwaway SQLite file.
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+test-postgres: install
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/bench_http.py

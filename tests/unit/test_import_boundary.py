@@ -1,0 +1,87 @@
+"""The pure modules import only the standard library and each other, so the engine runs without the web app."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PURE = sorted(
+    [
+        *(ROOT / "app" / name for name in ("rules.py", "questionnaire.py", "advice.py")),
+        *(ROOT / "app" / "questionnaires").glob("*.py"),
+    ]
+)
+ALLOWED_APP = ("app.questionnaire", "app.questionnaires", "app.advice")
+PACKAGES = {"app", "app.questionnaires"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(source: str, module: str, is_package: bool = False) -> set[str]:
+    """Every module the source imports, anywhere in it (a lazy import inside a function counts too)."""
+    package = module if is_package else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            target = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1])
+                target = f"{base}.{target}" if target else base
+            # From a package each name may be a module ("from app import advice"); from a module it is not.
+            if target in PACKAGES:
+                found.update(f"{target}.{alias.name}" for alias in node.names)
+            else:
+                found.add(target)
+    return found
+
+
+def allowed(module: str) -> bool:
+    top = module.partition(".")[0]
+    if top == "app":
+        return any(module == a or module.startswith(f"{a}.") for a in ALLOWED_APP)
+    return top in sys.stdlib_module_names or top == "__future__"
+
+
+@pytest.mark.parametrize("path", PURE, ids=[str(p.relative_to(ROOT)) for p in PURE])
+def test_pure_modules_import_only_the_standard_library_and_each_other(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    modules = imported_modules(source, module_name(path), is_package=path.name == "__init__.py")
+    assert sorted(m for m in modules if not allowed(m)) == []
+
+
+def test_the_check_catches_web_and_database_imports() -> None:
+    source = (
+        "from __future__ import annotations\n"
+        "import json\n"
+        "from flask import request\n"
+        "import sqlalchemy.orm\n"
+        "import flask_babel\n"
+        "from wtforms import Form\n"
+        "from app import advice, models\n"
+        "from app.extensions import db\n"
+        "from . import v1\n"
+        "from ..questionnaire import Option\n"
+        "def late():\n"
+        "    from app.api import bp\n"
+    )
+    modules = imported_modules(source, "app.questionnaires.probe")
+    assert {m for m in modules if not allowed(m)} == {
+        "flask",
+        "sqlalchemy.orm",
+        "flask_babel",
+        "wtforms",
+        "app.models",
+        "app.extensions",
+        "app.api",
+    }
+    assert {"app.advice", "app.questionnaires.v1", "app.questionnaire", "json"} <= modules

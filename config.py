@@ -10,9 +10,12 @@ import os
 from datetime import timedelta
 from typing import ClassVar
 
+# Public on purpose: good enough for a development machine, refused by production.
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     # None means "a SQLite file in the instance folder", resolved by the factory once the path is known.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {}
@@ -52,7 +55,7 @@ class ProductionConfig(Config):
     def check(settings: dict[str, object]) -> None:
         """Refuse to start production with the development key or none at all."""
         key = settings.get("SECRET_KEY")
-        if not isinstance(key, str) or len(key) < 32 or key == Config.SECRET_KEY:
+        if not isinstance(key, str) or len(key) < 32 or key == DEVELOPMENT_SECRET_KEY:
             raise RuntimeError("Set SECRET_KEY to a random value of at least 32 characters.")
 
 

@@ -227,7 +227,7 @@ def test_migrations_are_not_run_by_the_factory(tmp_path: Path) -> None:
 # Production configuration
 
 
-@pytest.mark.parametrize("key", [None, "", "short", config.Config.SECRET_KEY, "dev-only-not-secret"])
+@pytest.mark.parametrize("key", [None, "", "short", config.DEVELOPMENT_SECRET_KEY])
 def test_production_refuses_to_start_without_a_real_secret_key(key: str | None) -> None:
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"APP_CONFIG": "production", "SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": CLOSED_PORT_URL})
@@ -239,11 +239,11 @@ def test_production_starts_with_a_real_secret_key() -> None:
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_production_refuses_to_start_from_an_environment_without_secret_key() -> None:
-    """As gunicorn would start it: APP_CONFIG=production and no SECRET_KEY in the environment."""
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    env.update(APP_CONFIG="production", DATABASE_URL=CLOSED_PORT_URL)
-    boot = subprocess.run(
+def boot_from_environment(**variables: str) -> subprocess.CompletedProcess[str]:
+    """Start the app as gunicorn would: configuration from the environment only."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "APP_CONFIG", "DATABASE_URL"}}
+    env.update(APP_CONFIG="production", DATABASE_URL=CLOSED_PORT_URL, **variables)
+    return subprocess.run(
         [sys.executable, "-c", "from app import create_app; create_app()"],
         cwd=ROOT,
         env=env,
@@ -251,5 +251,12 @@ def test_production_refuses_to_start_from_an_environment_without_secret_key() ->
         text=True,
         timeout=60,
     )
-    assert boot.returncode != 0
-    assert "Set SECRET_KEY" in boot.stderr
+
+
+def test_production_from_the_environment_needs_secret_key() -> None:
+    refused = boot_from_environment()
+    assert refused.returncode != 0
+    assert "Set SECRET_KEY" in refused.stderr
+
+    started = boot_from_environment(SECRET_KEY=GOOD_KEY)
+    assert started.returncode == 0, started.stderr

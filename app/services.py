@@ -66,6 +66,39 @@ def record_assessment(
 ) -> Submission:
     """Assess validated answers and store them with the questionnaire and rules versions that produced the result."""
     begin_write()
+    return _add_submission(answers, questionnaire, source=source, language=language, key=key)
+
+
+def record_assessment_once(
+    answers: Mapping[str, AnswerValue],
+    questionnaire: Questionnaire,
+    *,
+    source: str,
+    token: str,
+    language: str = "en",
+) -> tuple[Submission, bool]:
+    """Like ``record_assessment``, once per client token: a retry returns the first submission and False."""
+    begin_write()  # before the lookup, so two retries queue rather than both inserting
+    existing = submission_for_token(token)
+    if existing is not None:
+        return existing, False
+    submission = _add_submission(answers, questionnaire, source=source, language=language, key=idempotency_key(token))
+    return submission, True
+
+
+def submission_for_token(token: str) -> Submission | None:
+    """The submission stored under a client's idempotency token, if any."""
+    return db.session.scalar(select(Submission).where(Submission.idempotency_key == idempotency_key(token)))
+
+
+def _add_submission(
+    answers: Mapping[str, AnswerValue],
+    questionnaire: Questionnaire,
+    *,
+    source: str,
+    language: str,
+    key: str | None,
+) -> Submission:
     assessment = rules.assess(answers, questionnaire)
     submission = Submission(
         source=source,

@@ -16,8 +16,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from app.extensions import db
-from tests.conftest import make_app
+from tests.conftest import empty_tables, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,12 +45,7 @@ def live_app(database_url: str) -> Iterator[Flask]:
     """The app as a browser meets it: CSRF on, like production."""
     app = make_app(database_url, WTF_CSRF_ENABLED=True)
     yield app
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
+    empty_tables(app)
 
 
 @pytest.fixture

@@ -1,0 +1,24 @@
+"""Typed models. Nothing here commits: services flush, the view or command commits once."""
+
+from app.models.audit import AuditEvent
+from app.models.base import REFERENCE_ALPHABET, UTCDateTime, new_reference, new_token, utcnow
+from app.models.screening import STATUSES, Contact, Draft, Review, StatusChange, Submission
+from app.models.staff import ROLES, StaffSession, User
+
+__all__ = [
+    "REFERENCE_ALPHABET",
+    "ROLES",
+    "STATUSES",
+    "AuditEvent",
+    "Contact",
+    "Draft",
+    "Review",
+    "StaffSession",
+    "StatusChange",
+    "Submission",
+    "UTCDateTime",
+    "User",
+    "new_reference",
+    "new_token",
+    "utcnow",
+]

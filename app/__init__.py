@@ -52,7 +52,7 @@ def register_database(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401 - registers the tables Alembic compares against
-    from app.i18n import select_locale
+    from app.i18n import select_locale, template_globals
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "translations"),
     )
+    app.context_processor(template_globals)
 
 
 def register_blueprints(app: Flask) -> None:

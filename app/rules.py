@@ -17,8 +17,8 @@ How it decides (``shared/domain/low-back-pain.md`` §4.5 and ``shared/product.md
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from app import advice
@@ -32,7 +32,6 @@ from app.questionnaire import (
     Question,
     Questionnaire,
     RedFlag,
-    chosen_options,
 )
 
 RULES_VERSION = "1.0.0"
@@ -163,19 +162,72 @@ def max_points(questionnaire: Questionnaire) -> dict[str, int]:
     return totals
 
 
+@dataclass(frozen=True)
+class _Choice:
+    """One option as the engine uses it: its place in the question and what it contributes to each signal."""
+
+    question: Question
+    option: Option
+    index: int
+    contributions: tuple[tuple[str, Contribution], ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What ``assess`` needs from a questionnaire's declarations, worked out once."""
+
+    reachable: dict[str, int]
+    # Choice questions (linkId, question, options by code); other kinds select no options.
+    questions: tuple[tuple[str, Question, dict[str, _Choice]], ...]
+
+
+# Declarations never change after import, so each questionnaire's plan is computed once. Keyed by identity (a
+# questionnaire holds dicts and is not hashable); keeping the questionnaire in the entry stops its id being reused.
+_PLANS: dict[int, tuple[Questionnaire, _Plan]] = {}
+
+
+def _plan(questionnaire: Questionnaire) -> _Plan:
+    entry = _PLANS.get(id(questionnaire))
+    if entry is None or entry[0] is not questionnaire:
+        questions = tuple(
+            (
+                question.link_id,
+                question,
+                {
+                    option.code: _Choice(
+                        question,
+                        option,
+                        index,
+                        tuple(
+                            (signal, Contribution(question.link_id, option.code, option.text, option.points[signal]))
+                            for signal in SIGNALS
+                            if option.points.get(signal)
+                        ),
+                    )
+                    for index, option in enumerate(question.options)
+                },
+            )
+            for question in questionnaire.questions
+            if question.kind in ("single", "multi")
+        )
+        entry = (questionnaire, _Plan(max_points(questionnaire), questions))
+        _PLANS[id(questionnaire)] = entry
+    return entry[1]
+
+
 def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     """Assess validated answers (see ``Questionnaire.validate``) with the current rules."""
-    chosen = list(_chosen(answers, questionnaire))
-    red_flags = _red_flags(answers, questionnaire, chosen)
+    plan = _plan(questionnaire)
+    chosen = _chosen(answers, questionnaire, plan)
+    red_flags = _red_flags(chosen)
     urgent = any(f.level in URGENT_LEVELS for f in red_flags)
 
-    reachable = max_points(questionnaire)
-    contributions = {
-        signal: tuple(
-            Contribution(q.link_id, o.code, o.text, o.points[signal]) for q, o in chosen if o.points.get(signal)
-        )
-        for signal in SIGNALS
-    }
+    reachable = plan.reachable
+    collected: dict[str, list[Contribution]] = {signal: [] for signal in SIGNALS}
+    for choice in chosen:
+        for signal, contribution in choice.contributions:
+            collected[signal].append(contribution)
+    contributions = {signal: tuple(collected[signal]) for signal in SIGNALS}
     raw = {signal: sum(c.points for c in contributions[signal]) for signal in SIGNALS}
     normalised = {s: round(100 * raw[s] / reachable[s]) if reachable[s] else 0 for s in SIGNALS}
     scores = {p: normalised[p] for p in PATTERNS}
@@ -195,7 +247,7 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     secondary = tuple(p for p in ranked[1:] if scores[p] >= top - SECONDARY_GAP)
     confidence = _confidence(primary, secondary, scores, out_of_scope)
     subtype = _kidney_subtype(chosen) if KIDNEY in (primary, *secondary) else None
-    caution_codes = tuple(dict.fromkeys(o.caution for _, o in chosen if o.caution))
+    caution_codes = tuple(dict.fromkeys(c.option.caution for c in chosen if c.option.caution))
     therapies = _therapies(primary, secondary, subtype, caution_codes) if primary else ()
 
     return Assessment(
@@ -218,28 +270,41 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     )
 
 
-def _chosen(answers: Answers, questionnaire: Questionnaire) -> Iterable[tuple[Question, Option]]:
-    for question in questionnaire.questions:
-        if questionnaire.is_enabled(question, answers):
-            for option in chosen_options(question, answers.get(question.link_id)):
-                yield question, option
+def _chosen(answers: Answers, questionnaire: Questionnaire, plan: _Plan) -> list[_Choice]:
+    """The options the answers select, question by question in declaration order (as ``chosen_options``)."""
+    chosen: list[_Choice] = []
+    get = answers.get
+    for link_id, question, choices in plan.questions:
+        value = get(link_id)
+        if value is None or (question.enable_when and not questionnaire.is_enabled(question, answers)):
+            continue
+        if isinstance(value, str):
+            if value in choices:
+                chosen.append(choices[value])
+        elif isinstance(value, list):
+            picked = [choices[c] for c in value if isinstance(c, str) and c in choices]
+            # Validated answers are already in declaration order without repeats; anything else is put so.
+            if any(a.index >= b.index for a, b in pairwise(picked)):
+                picked = sorted({c.index: c for c in picked}.values(), key=lambda c: c.index)
+            chosen.extend(picked)
+    return chosen
 
 
-def _red_flags(
-    answers: Answers, questionnaire: Questionnaire, chosen: list[tuple[Question, Option]]
-) -> tuple[Finding, ...]:
+def _red_flags(chosen: list[_Choice]) -> tuple[Finding, ...]:
     raised: dict[str, tuple[RedFlag, list[str]]] = {}
-    for question, option in chosen:
+    signs: dict[str, tuple[tuple[int, RedFlag], list[str]]] = {}
+    for choice in chosen:
+        question, option = choice.question, choice.option
         if option.red_flag:
             raised.setdefault(option.red_flag.code, (option.red_flag, []))[1].append(
                 f"{question.link_id}.{option.code}"
             )
-    for question in questionnaire.questions:
-        if question.flag_at_least and questionnaire.is_enabled(question, answers):
-            count, flag = question.flag_at_least
-            signs = [o.code for o in chosen_options(question, answers.get(question.link_id)) if not o.exclusive]
-            if len(signs) >= count:
-                raised.setdefault(flag.code, (flag, []))[1].extend(f"{question.link_id}.{s}" for s in signs)
+        if question.flag_at_least and not option.exclusive:
+            signs.setdefault(question.link_id, (question.flag_at_least, []))[1].append(option.code)
+    # A flag raised by several signs together (e.g. inflammatory back pain), counted on the options chosen.
+    for link_id, ((count, flag), codes) in signs.items():
+        if len(codes) >= count:
+            raised.setdefault(flag.code, (flag, []))[1].extend(f"{link_id}.{s}" for s in codes)
     order = {"emergency": 0, "urgent": 1, "refer": 2}
     findings = [Finding(f.code, f.level, f.label, tuple(a)) for f, a in raised.values()]
     return tuple(sorted(findings, key=lambda f: (order[f.level], f.code)))
@@ -258,10 +323,10 @@ def _confidence(primary: str | None, secondary: tuple[str, ...], scores: dict[st
     return "high" if scores[primary] - runner_up >= SECONDARY_GAP else "moderate"
 
 
-def _kidney_subtype(chosen: list[tuple[Question, Option]]) -> str | None:
+def _kidney_subtype(chosen: list[_Choice]) -> str | None:
     """Yang or yin from the temperature and related items; both clearly present is "mixed"."""
-    yang = sum(1 for _, o in chosen if o.subtype == "yang")
-    yin = sum(1 for _, o in chosen if o.subtype == "yin")
+    yang = sum(1 for c in chosen if c.option.subtype == "yang")
+    yin = sum(1 for c in chosen if c.option.subtype == "yin")
     if (yang >= 2 and yin >= 2) or (yang == yin and yang > 0):
         return "mixed"
     if yang > yin:

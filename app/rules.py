@@ -36,8 +36,13 @@ from app.questionnaire import (
 
 RULES_VERSION = "1.0.0"
 
+# Thresholds on the 0-100 scores (docs/rules.md explains them). A picture made of all of one pattern's primary findings
+# (weight 2) scores 56-73, so LIKELY is about half of them, in the spirit of the "main + secondary symptoms, minimum
+# count" rules [S77]. CCMQ's 40/30 [S52] are for Likert items that all add to a score; here one person cannot tick
+# every option, so scores run lower. On the vignettes the expected pattern scores 50-77 and no other pattern above 18.
 LIKELY = 30
 POSSIBLE = 20
+# A second likely pattern this close to the primary is reported with it: mixed patterns are common [S25][S26].
 SECONDARY_GAP = 15
 URGENT_LEVELS = frozenset({"emergency", "urgent"})
 

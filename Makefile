@@ -51,4 +51,4 @@ test-postgres: install
 	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python bench/bench_http.py
+	$(BIN)/python bench/bench_http.py --output docs/benchmarks.md

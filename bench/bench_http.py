@@ -1,0 +1,383 @@
+"""HTTP throughput of the app relative to a bare Flask app, both under gunicorn with the same settings.
+
+Everything stays on 127.0.0.1 and every load is bounded in time. The load comes from ``wrk`` when it is installed
+(``apt-get install wrk``), else from a small threaded Python client (slower: it then caps the bare app's figure,
+which flatters the ratios; the report says which client ran).
+
+    .venv/bin/python bench/bench_http.py [--duration 10] [--connections 8] [--output docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.answers import typical_answers  # noqa: E402 - needs the repository root on the path
+
+HOST = "127.0.0.1"
+# Identical for both apps: two processes (one per core here), a few threads each for keep-alive connections.
+GUNICORN_SETTINGS = ["--workers", "2", "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5"]
+TARGETS = {"GET": 0.40, "POST": 0.25}
+
+
+@dataclass
+class Endpoint:
+    label: str
+    method: str
+    path: str
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Result:
+    endpoint: Endpoint
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    bad_responses: int
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(target: str, chdir: Path, env: dict[str, str], log: Path, ready_path: str) -> Iterator[int]:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        *GUNICORN_SETTINGS,
+        "--bind",
+        f"{HOST}:{port}",
+        "--chdir",
+        str(chdir),
+        "--error-logfile",
+        str(log),
+        "--log-level",
+        "warning",
+        target,
+    ]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn {target} exited; see {log}")
+            try:
+                if request(port, "GET", ready_path)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn {target} did not answer {ready_path} in 30 s; see {log}")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def request(
+    port: int, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        connection.request(method, path, body=body or None, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+class _CsrfField(HTMLParser):
+    token = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "input" and values.get("name") == "csrf_token":
+            self.token = values.get("value") or ""
+
+
+def start_draft(port: int) -> str | None:
+    """Start a questionnaire as a browser does (start page, CSRF token, POST /start); the first step's path."""
+    status, headers, page = request(port, "GET", "/")
+    parser = _CsrfField()
+    parser.feed(page.decode())
+    cookie = headers.get("set-cookie", "").split(";", 1)[0]
+    if status != 200 or not parser.token or not cookie:
+        return None
+    form = f"csrf_token={parser.token}".encode()
+    status, headers, _ = request(
+        port,
+        "POST",
+        "/start",
+        form,
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    location = headers.get("location", "")
+    if status not in (302, 303) or "/check/" not in location:
+        return None
+    return urlsplit(location).path
+
+
+# Load generators
+
+
+def run_wrk(port: int, endpoint: Endpoint, seconds: float, connections: int, raw: Path) -> Result:
+    lines = [f'wrk.method = "{endpoint.method}"']
+    if endpoint.body:
+        lines.append(f"wrk.body = [==[{endpoint.body.decode()}]==]")
+    lines += [f'wrk.headers["{name}"] = "{value}"' for name, value in endpoint.headers]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write("\n".join(lines) + "\n")
+        script.flush()
+        command = ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds:g}s", "-s", script.name]
+        output = subprocess.run(
+            [*command, f"http://{HOST}:{port}{endpoint.path}"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        ).stdout
+    raw.write_text(output)
+
+    def latency(percentile: str) -> float:
+        match = re.search(rf"^\s*{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        if match is None:
+            return float("nan")
+        return float(match[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match[2]]
+
+    total = re.search(r"^\s*(\d+) requests in", output, re.MULTILINE)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    assert total is not None and rps is not None, output
+    return Result(
+        endpoint,
+        float(rps[1]),
+        latency("50"),
+        latency("99"),
+        int(total[1]),
+        (int(bad[1]) if bad else 0) + (sum(int(n) for n in errors.groups()) if errors else 0),
+    )
+
+
+def run_python(port: int, endpoint: Endpoint, seconds: float, connections: int, raw: Path) -> Result:
+    statuses: Counter[int] = Counter()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=10)
+        mine: list[float] = []
+        seen: Counter[int] = Counter()
+        headers = dict(endpoint.headers)
+        while (started := time.monotonic()) < deadline:
+            try:
+                connection.request(endpoint.method, endpoint.path, body=endpoint.body or None, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                seen[response.status] += 1
+            except (OSError, http.client.HTTPException):
+                seen[0] += 1
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, port, timeout=10)
+            mine.append(time.monotonic() - started)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            statuses.update(seen)
+
+    began = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    total = sum(statuses.values())
+    raw.write_text(json.dumps({"statuses": statuses, "seconds": elapsed}, default=dict) + "\n")
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
+    return Result(
+        endpoint,
+        total / elapsed,
+        cuts[49] * 1000,
+        cuts[98] * 1000,
+        total,
+        sum(n for status, n in statuses.items() if not 200 <= status < 400),
+    )
+
+
+# The run
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per endpoint (default 10)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured load first (default 2)")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections (default 8)")
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--output", type=Path, help="write the report (Markdown) to this file")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+    use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
+    load = run_wrk if use_wrk else run_python
+    client_name = "wrk" if use_wrk else "Python threads with http.client keep-alive"
+
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(exist_ok=True)
+
+    def measure(port: int, endpoint: Endpoint, name: str) -> Result:
+        if args.warmup > 0:
+            load(port, endpoint, args.warmup, args.connections, work / f"{name}-warmup.raw")
+        result = load(port, endpoint, args.duration, args.connections, results_dir / f"{name}.raw")
+        print(f"  {endpoint.label:<40} {result.requests_per_second:>9.1f} req/s  ({result.requests} requests)")
+        return result
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "FLASK_DEBUG"}}
+    env.update(
+        APP_CONFIG="production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        DATABASE_URL=f"sqlite:///{work / 'bench.db'}",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    migrated = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if migrated.returncode != 0:
+        print(migrated.stderr, file=sys.stderr)
+        raise SystemExit("flask db upgrade failed")
+
+    load_before = os.getloadavg()[0]
+    print(f"client: {client_name}; {args.connections} connections, {args.duration:g} s per endpoint")
+    hello = Endpoint("bare Flask app: GET /", "GET", "/")
+    with gunicorn("hello_app:app", ROOT / "bench", env, work / "hello.log", "/") as port:
+        baseline = measure(port, hello, "hello")
+
+    results: list[Result] = []
+    pending: list[str] = []
+    answers = json.dumps({"answers": typical_answers()}).encode()
+    with gunicorn("app:create_app()", ROOT, env, work / "app.log", "/health") as port:
+        endpoints = [Endpoint("start page: GET /", "GET", "/")]
+        step = start_draft(port)
+        if step is None:
+            pending.append("questionnaire step (GET /check/<token>/<section>): no draft could be started")
+        else:
+            endpoints.append(Endpoint("questionnaire step: GET /check/<token>/<section>", "GET", step))
+        endpoints += [
+            Endpoint("questionnaire (FHIR): GET /api/v1/questionnaire", "GET", "/api/v1/questionnaire"),
+            Endpoint(
+                "stored assessment: POST /api/v1/assessments",
+                "POST",
+                "/api/v1/assessments",
+                answers,
+                (("Content-Type", "application/json"),),
+            ),
+        ]
+        for endpoint in endpoints:
+            slug = re.sub(r"[^a-z]+", "-", endpoint.label.split(":")[0].lower()).strip("-")
+            results.append(measure(port, endpoint, f"app-{slug}"))
+
+    report = render(baseline, results, pending, client_name, args, load_before)
+    print()
+    print(report)
+    if args.output:
+        args.output.write_text(report)
+    shutil.rmtree(work, ignore_errors=True)
+    failed = [r for r in [baseline, *results] if r.bad_responses]
+    missed = [r for r in results if r.requests_per_second / baseline.requests_per_second < TARGETS[r.endpoint.method]]
+    if missed:
+        print("missed targets: " + ", ".join(r.endpoint.label for r in missed))
+    return 1 if failed or pending or (missed and args.strict) else 0
+
+
+def render(
+    baseline: Result,
+    results: list[Result],
+    pending: list[str],
+    client: str,
+    args: argparse.Namespace,
+    load_before: float,
+) -> str:
+    def row(result: Result, ratio: str, target: str) -> str:
+        return (
+            f"| {result.endpoint.label} | {result.requests_per_second:,.0f} | {ratio} | {target} | "
+            f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.bad_responses} |"
+        )
+
+    lines = [
+        "# HTTP benchmarks",
+        "",
+        "Throughput of the app against a bare Flask app, both under gunicorn with identical settings, on loopback.",
+        "The ratio is what counts: the absolute figures depend on the machine and on the load generator sharing it.",
+        "",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {os.cpu_count()} CPUs (nproc), {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}; load average {load_before:.2f} when the run began",
+        f"- Server: gunicorn {' '.join(GUNICORN_SETTINGS)}; the app with APP_CONFIG=production on a fresh, migrated "
+        "SQLite file",
+        f"- Load: {client}, {args.connections} connections, {args.duration:g} s per endpoint after "
+        f"{args.warmup:g} s of warm-up",
+        "- Reproduce: `make bench` (runs `.venv/bin/python bench/bench_http.py --output docs/benchmarks.md`)",
+        "",
+        "| endpoint | requests/s | ratio to bare app | target | p50 ms | p99 ms | bad responses |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        row(baseline, "1.00", ""),
+    ]
+    for result in results:
+        ratio = result.requests_per_second / baseline.requests_per_second
+        target = TARGETS[result.endpoint.method]
+        verdict = "met" if ratio >= target else "**missed**"
+        lines.append(row(result, f"{ratio:.2f}", f"≥ {target:.2f} ({verdict})"))
+    lines.append("")
+    lines.append(
+        "Every POST stores a new assessment (its own write transaction on SQLite). The step page reads its draft "
+        "from the database; the start page and the FHIR questionnaire do not touch it."
+    )
+    if pending:
+        lines += ["", "Pending:", *[f"- {item}" for item in pending]]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

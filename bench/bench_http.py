@@ -10,6 +10,7 @@ which flatters the ratios; the report says which client ran).
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -274,6 +275,8 @@ def main() -> int:
     env.update(
         APP_CONFIG="production",
         SECRET_KEY=secrets.token_urlsafe(48),
+        ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        HASH_KEY=secrets.token_urlsafe(48),
         DATABASE_URL=f"sqlite:///{work / 'bench.db'}",
         PYTHONDONTWRITEBYTECODE="1",
     )

@@ -34,6 +34,17 @@ class Config:
     DB_POOL_TIMEOUT = 5
     TESTING = False
     DEBUG = False
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Staff sign-in: per client address and per account (the same answer for unknown accounts).
+    SIGN_IN_LIMIT_PER_IP = "20 per 10 minutes"
+    SIGN_IN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("STAFF_IDLE_MINUTES", "30")))
+    STAFF_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("STAFF_SESSION_HOURS", "12")))
+    REQUIRE_TWO_FACTOR = os.environ.get("REQUIRE_TWO_FACTOR", "1") == "1"
+    # Personal data at rest (see app/crypto.py). Unset: keys derived from SECRET_KEY, for development only.
+    ENCRYPTION_KEYS = os.environ.get("ENCRYPTION_KEYS")
+    HASH_KEY = os.environ.get("HASH_KEY")
 
 
 class DevelopmentConfig(Config):
@@ -42,6 +53,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    REQUIRE_TWO_FACTOR = False  # tests of two-factor sign-in switch it on
     SECRET_KEY = "testing-key"  # noqa: S105 - fixed so tests are repeatable
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
     WTF_CSRF_ENABLED = False
@@ -57,6 +69,8 @@ class ProductionConfig(Config):
         key = settings.get("SECRET_KEY")
         if not isinstance(key, str) or len(key) < 32 or key == DEVELOPMENT_SECRET_KEY:
             raise RuntimeError("Set SECRET_KEY to a random value of at least 32 characters.")
+        if not settings.get("ENCRYPTION_KEYS") or not settings.get("HASH_KEY"):
+            raise RuntimeError("Set ENCRYPTION_KEYS and HASH_KEY (see `flask keys generate`).")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 import config as settings
-from app.extensions import babel, csrf, db, migrate
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     if name == "production":
         settings.ProductionConfig.check(app.config)
+    _development_keys(app)
     register_database(app)
     register_extensions(app)
     register_blueprints(app)
@@ -36,6 +37,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_headers(app)
     register_commands(app)
     return app
+
+
+def _development_keys(app: Flask) -> None:
+    """Outside production, derive encryption and hash keys from SECRET_KEY when none are configured."""
+    from app.crypto import development_key
+
+    if not app.config.get("ENCRYPTION_KEYS"):
+        app.config["ENCRYPTION_KEYS"] = development_key(app.config["SECRET_KEY"], "encryption")
+    if not app.config.get("HASH_KEY"):
+        app.config["HASH_KEY"] = development_key(app.config["SECRET_KEY"], "hash")
 
 
 def register_database(app: Flask) -> None:
@@ -51,7 +62,7 @@ def register_database(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import models  # noqa: F401 - registers the tables Alembic compares against
+    from app import auth, models  # noqa: F401 - registers the tables and the session user loader
     from app.i18n import select_locale, template_globals
 
     db.init_app(app)
@@ -63,15 +74,23 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(ROOT / "translations"),
     )
     app.context_processor(template_globals)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.session_protection = None  # sessions are checked server-side instead (app/auth.py)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.health import bp as health_bp
     from app.patient import bp as patient_bp
+    from app.practitioner import bp as practitioner_bp
+    from app.signin import bp as auth_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(patient_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(practitioner_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # JSON clients send no cookies; the API changes no session state
 

@@ -1,6 +1,9 @@
 """Extensions, created unbound and bound to an app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -25,3 +28,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
+login_manager = LoginManager()
+# Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; Redis in production, since memory is per process).
+limiter = Limiter(key_func=get_remote_address)

@@ -6,8 +6,11 @@ app commits for real (and some tests write from several threads): what a test se
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -15,8 +18,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from app import create_app
+from app import create_app, passwords
+from app.auth import SESSION_KEY
 from app.extensions import db
+from app.models import StaffSession, User
 
 
 def _reset_schema(url: str) -> None:
@@ -92,3 +97,56 @@ def app_factory(database_url: str) -> Iterator[Callable[..., Flask]]:
         with extra.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+PASSWORD = "a long and unusual passphrase"
+
+
+def make_user(email: str = "practitioner@clinic.test", role: str = "practitioner", **fields: Any) -> User:
+    """Create a staff account (call inside an app context); the password is ``PASSWORD``."""
+    user = User(email=email, role=role, password_hash=passwords.hash_password(PASSWORD), **fields)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+class StaffClient(FlaskClient):
+    """A test client already signed in as ``user``, through a real server-side staff session.
+
+    Like Flask-Login's ``FlaskLoginClient``, but the session row exists, so sign-out, timeouts and deactivation
+    behave as in production.
+    """
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is None:
+            return
+        token = secrets.token_urlsafe(32)
+        with self.application.app_context():
+            db.session.add(StaffSession(id=hashlib.sha256(token.encode()).hexdigest(), user_id=user.id))
+            db.session.commit()
+        with self.session_transaction() as session:
+            session[SESSION_KEY] = token
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+
+
+def _staff_client(app: Flask, role: str, email: str) -> FlaskClient:
+    with app.app_context():
+        user = make_user(email=email, role=role)
+        db.session.refresh(user)
+        db.session.expunge(user)
+    app.test_client_class = StaffClient
+    return app.test_client(user=user)
+
+
+@pytest.fixture
+def practitioner_client(app: Flask) -> FlaskClient:
+    """A client signed in as a practitioner."""
+    return _staff_client(app, "practitioner", "practitioner@clinic.test")
+
+
+@pytest.fixture
+def admin_client(app: Flask) -> FlaskClient:
+    """A client signed in as an admin."""
+    return _staff_client(app, "admin", "admin@clinic.test")

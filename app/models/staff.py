@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,7 +14,7 @@ from app.models.base import UTCDateTime, utcnow
 ROLES = ("admin", "practitioner")
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "staff_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +29,14 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     totp_last_step: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
 
 class StaffSession(db.Model):  # type: ignore[name-defined,misc]

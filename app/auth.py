@@ -1,0 +1,106 @@
+"""Staff sessions that the server can end.
+
+Flask's session is a signed cookie, so on its own a copied cookie would outlive sign-out. Each sign-in therefore
+creates a ``StaffSession`` row; the cookie carries a random token whose digest names the row, and every request
+checks the row: ended, idle too long, too old, or its user deactivated means signed out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, session
+from flask_login import login_user, logout_user
+from sqlalchemy import update
+
+from app.extensions import db, login_manager
+from app.models import StaffSession, User, utcnow
+
+SESSION_KEY = "staff_session"
+# Record activity at most this often, so reading pages does not write on every request.
+TOUCH_EVERY = timedelta(seconds=30)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User, *, second_factor_pending: bool) -> StaffSession:
+    """Begin a fresh session for ``user`` (a new token; nothing from before sign-in carries over)."""
+    token = secrets.token_urlsafe(32)
+    row = StaffSession(id=_digest(token), user_id=user.id, second_factor_pending=second_factor_pending)
+    db.session.add(row)
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session[SESSION_KEY] = token
+    session.permanent = True
+    if not second_factor_pending:
+        login_user(user, remember=False)
+    return row
+
+
+def complete_second_factor(row: StaffSession, user: User) -> None:
+    row.second_factor_pending = False
+    login_user(user, remember=False)
+
+
+def current_session(now: datetime | None = None) -> StaffSession | None:
+    """The live session behind this request's cookie, or None (ending it if it has timed out)."""
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    row = db.session.get(StaffSession, _digest(token))
+    if row is None or row.ended_at is not None:
+        return None
+    now = now or utcnow()
+    config = current_app.config
+    if now - row.last_seen_at > config["STAFF_IDLE_TIMEOUT"] or now - row.created_at > config["STAFF_SESSION_LIFETIME"]:
+        row.ended_at = now
+        db.session.commit()
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        _touch(row.id, now)
+        row.last_seen_at = now
+    return row
+
+
+def _touch(session_id: str, now: datetime) -> None:
+    # Its own short write transaction, so a page view never turns a read into a write lock upgrade.
+    with db.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+        conn.execute(update(StaffSession).where(StaffSession.id == session_id).values(last_seen_at=now))
+
+
+def end_session() -> None:
+    """Sign out: end the session row so a copied cookie stops working, and clear the cookie."""
+    row = current_session()
+    if row is not None:
+        row.ended_at = utcnow()
+    logout_user()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
+def end_all_sessions(user: User) -> None:
+    """End every session of a user (deactivation, password change by an admin)."""
+    db.session.execute(
+        update(StaffSession)
+        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    row = current_session()
+    if row is None or row.second_factor_pending or str(row.user_id) != user_id:
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return user

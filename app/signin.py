@@ -1,0 +1,165 @@
+"""Staff sign-in and sign-out, the second factor, and password changes (blueprint ``auth``, public routes)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+from app import audit, auth, crypto, passwords, two_factor
+from app.extensions import db, limiter
+from app.guards import safe_next
+from app.models import StaffSession, User, utcnow
+from app.staff_forms import SignInForm
+
+bp = Blueprint("auth", __name__, url_prefix="/staff")
+
+GENERIC_FAILURE = "The email or password is not right."
+PENDING_SECRET = "totp_pending_secret"  # noqa: S105 - a session key name, not a secret
+
+
+def _account_key() -> str:
+    """Limit guesses per account too, whichever address they come from."""
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
+def _home() -> str:
+    return url_for("practitioner.queue")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_account_key)
+def sign_in() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(_home())
+    form = SignInForm()
+    if not form.validate_on_submit():
+        return render_template("auth/sign_in.html", form=form), 400 if request.method == "POST" else 200
+    email = form.email.data.strip().lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    # Verify against a dummy hash for unknown accounts: the same answer in about the same time.
+    valid = passwords.verify(user.password_hash if user else passwords.dummy_hash(), form.password.data)
+    if user is None or not valid or not user.active:
+        audit.record("sign_in", outcome="failure", target=f"user:{user.id}" if user else None, actor=user)
+        db.session.commit()
+        form.password.errors = [GENERIC_FAILURE]
+        return render_template("auth/sign_in.html", form=form), 401
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(form.password.data)
+    pending = user.totp_enabled
+    auth.start_session(user, second_factor_pending=pending)
+    session["next"] = safe_next(request.args.get("next"))
+    if pending:
+        db.session.commit()
+        return redirect(url_for(".second_factor"))
+    return _signed_in(user)
+
+
+def _signed_in(user: User) -> ResponseReturnValue:
+    user.last_sign_in_at = utcnow()
+    audit.record("sign_in", target=f"user:{user.id}", actor=user)
+    db.session.commit()
+    return redirect(session.pop("next", None) or _home())
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Code", validators=[InputRequired(), Length(max=12)])
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"], methods=["POST"])
+def second_factor() -> ResponseReturnValue:
+    """The code from the authenticator app, after a correct password."""
+    row = _pending_session()
+    if row is None:
+        return redirect(url_for(".sign_in"))
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active or user.totp_secret_enc is None:
+        return redirect(url_for(".sign_in"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if two_factor.accept(user, crypto.decrypt(user.totp_secret_enc), form.code.data, utcnow()):
+            auth.complete_second_factor(row, user)
+            return _signed_in(user)
+        audit.record("sign_in", outcome="failure", target=f"user:{user.id}", actor=user, step="two_factor")
+        db.session.commit()
+        form.code.errors = ["That code is not right, or was already used. Try the next one."]
+        return render_template("auth/two_factor.html", form=form), 401
+    return render_template("auth/two_factor.html", form=form)
+
+
+def _pending_session() -> StaffSession | None:
+    token = session.get(auth.SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    row = db.session.get(StaffSession, auth._digest(token))
+    if row is None or row.ended_at is not None or not row.second_factor_pending:
+        return None
+    return row
+
+
+@bp.route("/two-factor/enrol", methods=["GET", "POST"])
+@login_required
+def enrol_two_factor() -> ResponseReturnValue:
+    """Set up an authenticator app: scan the code, then confirm with one code from it."""
+    secret = session.get(PENDING_SECRET) or two_factor.new_secret()
+    session[PENDING_SECRET] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        if two_factor.accept(current_user, secret, form.code.data, utcnow()):
+            current_user.totp_secret_enc = crypto.encrypt(secret)
+            current_user.totp_enabled = True
+            session.pop(PENDING_SECRET, None)
+            audit.record("two_factor_enrolled", target=f"user:{current_user.id}")
+            db.session.commit()
+            flash("Two-factor sign-in is on.")
+            return redirect(_home())
+        form.code.errors = ["That code is not right. Check the time on your phone and try the next one."]
+    uri = two_factor.provisioning_uri(secret, current_user.email)
+    return render_template(
+        "auth/enrol_two_factor.html", form=form, secret=secret, qr=two_factor.qr_data_uri(uri)
+    ), 200 if request.method == "GET" else 422
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[InputRequired(), Length(max=1024)])
+    new = PasswordField("New password", validators=[InputRequired(), Length(max=1024)])
+    confirm = PasswordField("New password again", validators=[InputRequired(), Length(max=1024)])
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        problems = passwords.problems(form.new.data, current_user.email)
+        if not passwords.verify(current_user.password_hash, form.current.data):
+            form.current.errors = ["That is not your current password."]
+        elif problems:
+            form.new.errors = problems
+        elif form.new.data != form.confirm.data:
+            form.confirm.errors = ["The two new passwords are not the same."]
+        else:
+            current_user.password_hash = passwords.hash_password(form.new.data)
+            current_user.must_change_password = False
+            audit.record("password_changed", target=f"user:{current_user.id}")
+            db.session.commit()
+            flash("Your password has been changed.")
+            return redirect(_home())
+        return render_template("auth/change_password.html", form=form), 422
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out() -> ResponseReturnValue:
+    form = FlaskForm()
+    if form.validate() and current_user.is_authenticated:
+        audit.record("sign_out", target=f"user:{current_user.id}")
+        auth.end_session()
+        db.session.commit()
+    return redirect(url_for(".sign_in"))

@@ -106,7 +106,7 @@ class FieldError:
         return self.message % self.params if self.params else self.message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per version
 class Questionnaire:
     version: str
     url: str
@@ -118,11 +118,11 @@ class Questionnaire:
         for question in self.questions:
             if question.link_id in seen:
                 raise ValueError(f"duplicate linkId {question.link_id!r}")
-            seen.add(question.link_id)
             for condition in question.enable_when:
                 target = self.by_id.get(condition.question) if condition.question in seen else None
                 if target is None or target.option(condition.answer) is None:
                     raise ValueError(f"{question.link_id}: enableWhen must name an earlier option")
+            seen.add(question.link_id)
 
     @property
     def questions(self) -> Iterator[Question]:

@@ -18,6 +18,7 @@ How it decides (``shared/domain/low-back-pain.md`` §4.5 and ``shared/product.md
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -34,7 +35,9 @@ from app.questionnaire import (
     RedFlag,
 )
 
-RULES_VERSION = "1.0.0"
+# 1.1.0: questions that do not apply to a person no longer count towards what a pattern can reach; "mixed" kidney
+# sub-type needs two signs of each kind (docs/rules.md, "Changes").
+RULES_VERSION = "1.1.0"
 
 # Thresholds on the 0-100 scores (docs/rules.md explains them). A picture made of all of one pattern's primary findings
 # (weight 2) scores 56-73, so LIKELY is about half of them, in the spirit of the "main + secondary symptoms, minimum
@@ -161,9 +164,8 @@ def max_points(questionnaire: Questionnaire) -> dict[str, int]:
     """The most each pattern (and the damp-heat cluster) can reach from the whole questionnaire."""
     totals = dict.fromkeys(SIGNALS, 0)
     for question in questionnaire.questions:
-        for signal in SIGNALS:
-            points = [o.points.get(signal, 0) for o in question.options]
-            totals[signal] += sum(points) if question.kind == "multi" else max(points, default=0)
+        for signal, points in _reachable(question).items():
+            totals[signal] += points
     return totals
 
 
@@ -182,42 +184,57 @@ class _Plan:
     """What ``assess`` needs from a questionnaire's declarations, worked out once."""
 
     reachable: dict[str, int]
+    # What each conditional question adds to ``reachable``; taken off again when it does not apply to a person.
+    conditional: tuple[tuple[Question, dict[str, int]], ...]
     # Choice questions (linkId, question, options by code); other kinds select no options.
     questions: tuple[tuple[str, Question, dict[str, _Choice]], ...]
 
 
-# Declarations never change after import, so each questionnaire's plan is computed once. Keyed by identity (a
-# questionnaire holds dicts and is not hashable); keeping the questionnaire in the entry stops its id being reused.
-_PLANS: dict[int, tuple[Questionnaire, _Plan]] = {}
+def _reachable(question: Question) -> dict[str, int]:
+    points = {s: [o.points.get(s, 0) for o in question.options] for s in SIGNALS}
+    return {s: sum(p) if question.kind == "multi" else max(p, default=0) for s, p in points.items()}
 
 
+@cache  # declarations never change after import; questionnaires hash by identity
 def _plan(questionnaire: Questionnaire) -> _Plan:
-    entry = _PLANS.get(id(questionnaire))
-    if entry is None or entry[0] is not questionnaire:
-        questions = tuple(
-            (
-                question.link_id,
-                question,
-                {
-                    option.code: _Choice(
-                        question,
-                        option,
-                        index,
-                        tuple(
-                            (signal, Contribution(question.link_id, option.code, option.text, option.points[signal]))
-                            for signal in SIGNALS
-                            if option.points.get(signal)
-                        ),
-                    )
-                    for index, option in enumerate(question.options)
-                },
-            )
-            for question in questionnaire.questions
-            if question.kind in ("single", "multi")
+    questions = tuple(
+        (
+            question.link_id,
+            question,
+            {
+                option.code: _Choice(
+                    question,
+                    option,
+                    index,
+                    tuple(
+                        (signal, Contribution(question.link_id, option.code, option.text, option.points[signal]))
+                        for signal in SIGNALS
+                        if option.points.get(signal)
+                    ),
+                )
+                for index, option in enumerate(question.options)
+            },
         )
-        entry = (questionnaire, _Plan(max_points(questionnaire), questions))
-        _PLANS[id(questionnaire)] = entry
-    return entry[1]
+        for question in questionnaire.questions
+        if question.kind in ("single", "multi")
+    )
+    conditional = tuple((q, _reachable(q)) for q in questionnaire.questions if q.enable_when)
+    return _Plan(max_points(questionnaire), conditional, questions)
+
+
+def reachable_for(answers: Answers, questionnaire: Questionnaire) -> dict[str, int]:
+    """The most each signal can reach from the questions these answers make applicable.
+
+    A question that does not apply (period questions for someone without periods) is not held against anyone.
+    No question that enables another carries points itself for what it enables, so this keeps scores monotone.
+    """
+    plan = _plan(questionnaire)
+    reachable = dict(plan.reachable)
+    for question, extra in plan.conditional:
+        if not questionnaire.is_enabled(question, answers):
+            for signal, points in extra.items():
+                reachable[signal] -= points
+    return reachable
 
 
 def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
@@ -227,7 +244,7 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     red_flags = _red_flags(chosen)
     urgent = any(f.level in URGENT_LEVELS for f in red_flags)
 
-    reachable = plan.reachable
+    reachable = reachable_for(answers, questionnaire)
     collected: dict[str, list[Contribution]] = {signal: [] for signal in SIGNALS}
     for choice in chosen:
         for signal, contribution in choice.contributions:
@@ -329,10 +346,13 @@ def _confidence(primary: str | None, secondary: tuple[str, ...], scores: dict[st
 
 
 def _kidney_subtype(chosen: list[_Choice]) -> str | None:
-    """Yang or yin from the temperature and related items; both clearly present is "mixed"."""
+    """Yang or yin from the temperature and related items; "mixed" only when both are clearly present [S12].
+
+    One sign of each is too little to call either, so no sub-type is named.
+    """
     yang = sum(1 for c in chosen if c.option.subtype == "yang")
     yin = sum(1 for c in chosen if c.option.subtype == "yin")
-    if (yang >= 2 and yin >= 2) or (yang == yin and yang > 0):
+    if yang >= 2 and yin >= 2:
         return "mixed"
     if yang > yin:
         return "yang"

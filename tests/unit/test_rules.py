@@ -38,6 +38,7 @@ from app.rules import (
     Assessment,
     assess,
     max_points,
+    reachable_for,
 )
 from tests.answers import typical_answers
 from tests.strategies import answer_sets
@@ -279,8 +280,11 @@ def test_a_possible_pattern_alone_is_not_offered() -> None:
 
 
 def test_equal_scores_break_by_declared_pattern_order() -> None:
-    # Stabbing fixed pain after a chill in the rain: stagnation and cold-damp land on the same score.
+    # Stabbing fixed pain after a chill in the rain: stagnation and cold-damp land on the same score (with the period
+    # questions applicable, stagnation can reach 18 points and cold-damp 22, and 9/18 = 11/22).
     answers = picture(
+        periods="yes",
+        period_links=["none"],
         onset="cold_wet",
         pain_feel=["stabbing", "heavy", "cold"],
         pain_spot="one_spot",
@@ -336,6 +340,8 @@ def test_fever_or_burning_urine_is_a_medical_matter_first_not_damp_heat() -> Non
         (["weak_knees", "night_urination", "feel_cold"], "yang"),
         (["weak_knees", "hot_palms_sweats", "dry_mouth"], "yin"),
         (["weak_knees", "night_urination", "feel_cold", "hot_palms_sweats", "dry_mouth"], "mixed"),
+        # One sign of each kind is too little to call either [S12].
+        (["weak_knees", "feel_cold", "dry_mouth"], None),
         (["weak_knees"], None),
     ],
 )
@@ -473,7 +479,7 @@ def test_the_json_carries_the_api_contract() -> None:
 
 def _check_explanation(result: Assessment, answers: dict[str, AnswerValue]) -> None:
     """Every pattern's contributions are the chosen answers carrying its points, and they make its score."""
-    reachable = max_points(CURRENT)
+    reachable = reachable_for(answers, CURRENT)
     explanation = result.to_json()["explanation"]
     sections = {**explanation["patterns"], DAMP_HEAT: explanation["damp_heat"]}
     for signal in SIGNALS:
@@ -614,3 +620,12 @@ def test_each_questionnaire_is_scored_by_its_own_declarations() -> None:
     assert assess({"q": "a"}, liver).primary == LIVER
     assert assess({"q": "a"}, kidney).scores == {**dict.fromkeys(PATTERNS, 0), KIDNEY: 100}
     assert max_points(liver) == {**dict.fromkeys(SIGNALS, 0), LIVER: 1}
+
+
+def test_questions_that_do_not_apply_are_not_held_against_a_pattern() -> None:
+    # The period questions carry liver points; someone without periods is scored against what they could reach.
+    without = run(PICTURES[LIVER] | {"periods": "no"})
+    asked = run(PICTURES[LIVER] | {"periods": "yes", "period_links": ["none"]})
+    assert without.scores[LIVER] > asked.scores[LIVER]
+    assert reachable_for({"periods": "no"}, CURRENT)[LIVER] < max_points(CURRENT)[LIVER]
+    assert reachable_for({"periods": "yes"}, CURRENT) == max_points(CURRENT)

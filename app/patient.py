@@ -88,7 +88,7 @@ def save_step(token: str, section: str) -> ResponseReturnValue:
 
 
 def _save_step(token: str, section: str) -> ResponseReturnValue:
-    done = services.submission_for_draft(token)
+    done = services.submission_for_token(token)
     if done is not None:  # a repeated final click, or a retry after the first one went through
         return redirect(url_for(".result", public_id=done.public_id), 303)
     draft, q = _draft_or_404(token)

@@ -51,11 +51,6 @@ def save_section(draft: Draft, section: Section, values: Mapping[str, Any]) -> N
     db.session.flush()
 
 
-def submission_for_draft(token: str) -> Submission | None:
-    """The submission a draft already became (a repeated final click or a retry)."""
-    return db.session.scalar(select(Submission).where(Submission.idempotency_key == idempotency_key(token)))
-
-
 def record_assessment(
     answers: Mapping[str, AnswerValue],
     questionnaire: Questionnaire,
@@ -87,7 +82,7 @@ def record_assessment_once(
 
 
 def submission_for_token(token: str) -> Submission | None:
-    """The submission stored under a client's idempotency token, if any."""
+    """The submission stored under a token: an API client's key, or the draft a submission came from."""
     return db.session.scalar(select(Submission).where(Submission.idempotency_key == idempotency_key(token)))
 
 

@@ -15,22 +15,11 @@ from app.extensions import db
 from app.models import Submission
 from app.questionnaire import PATTERNS, current
 from tests.answers import typical_answers
+from tests.contract import ASSESSMENT_KEYS
 from tests.strategies import answer_sets
 
 URL = "/api/v1/assessments"
-CONTRACT_KEYS = {
-    "id",
-    "rules_version",
-    "urgent",
-    "red_flags",
-    "primary",
-    "secondary",
-    "scores",
-    "out_of_scope",
-    "explanation",
-    "therapies",
-    "cautions",
-}
+CONTRACT_KEYS = ASSESSMENT_KEYS | {"id"}
 
 
 def rows(app) -> list[Submission]:

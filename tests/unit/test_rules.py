@@ -41,6 +41,7 @@ from app.rules import (
     reachable_for,
 )
 from tests.answers import typical_answers
+from tests.contract import ASSESSMENT_KEYS
 from tests.strategies import answer_sets
 
 # Answers that point to no pattern; each picture below adds its own findings.
@@ -118,19 +119,7 @@ DAMP_HEAT_PICTURE = picture(
 # The two temperature items of the reference's §2.1 design note: they pick the kidney sub-type only.
 TEMPERATURE_ITEMS = (("other_symptoms", "feel_cold"), ("other_symptoms", "hot_palms_sweats"))
 
-# ``shared/product.md`` §"Interface contracts"; the API adds the stored submission's "id".
-CONTRACT_KEYS = {
-    "rules_version",
-    "urgent",
-    "red_flags",
-    "primary",
-    "secondary",
-    "scores",
-    "out_of_scope",
-    "explanation",
-    "therapies",
-    "cautions",
-}
+CONTRACT_KEYS = ASSESSMENT_KEYS
 
 
 def run(answers: dict[str, Any]) -> Assessment:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import base64
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -166,7 +167,8 @@ def run_wrk(port: int, endpoint: Endpoint, seconds: float, connections: int, raw
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write("\n".join(lines) + "\n")
         script.flush()
-        command = ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds:g}s", "-s", script.name]
+        duration = f"{max(1, round(seconds))}s"  # wrk takes whole seconds
+        command = ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", duration, "-s", script.name]
         output = subprocess.run(
             [*command, f"http://{HOST}:{port}{endpoint.path}"],
             capture_output=True,
@@ -265,10 +267,8 @@ def main() -> int:
     results_dir.mkdir(exist_ok=True)
 
     def measure(port: int, endpoint: Endpoint, name: str) -> Result:
-        if args.warmup > 0:
-            load(port, endpoint, args.warmup, args.connections, work / f"{name}-warmup.raw")
         result = load(port, endpoint, args.duration, args.connections, results_dir / f"{name}.raw")
-        print(f"  {endpoint.label:<40} {result.requests_per_second:>9.1f} req/s  ({result.requests} requests)")
+        print(f"  {endpoint.label:<50} {result.requests_per_second:>9.1f} req/s  ({result.requests} requests)")
         return result
 
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "FLASK_DEBUG"}}
@@ -292,17 +292,16 @@ def main() -> int:
         raise SystemExit("flask db upgrade failed")
 
     load_before = os.getloadavg()[0]
-    print(f"client: {client_name}; {args.connections} connections, {args.duration:g} s per endpoint")
+    print(f"client: {client_name}; {args.connections} connections, {args.duration:g} s per measurement")
     hello = Endpoint("bare Flask app: GET /", "GET", "/")
-    with gunicorn("hello_app:app", ROOT / "bench", env, work / "hello.log", "/") as port:
-        baseline = measure(port, hello, "hello")
-
-    results: list[Result] = []
     pending: list[str] = []
     answers = json.dumps({"answers": typical_answers()}).encode()
-    with gunicorn("app:create_app()", ROOT, env, work / "app.log", "/health") as port:
+    with (
+        gunicorn("hello_app:app", ROOT / "bench", env, work / "hello.log", "/") as hello_port,
+        gunicorn("app:create_app()", ROOT, env, work / "app.log", "/health") as app_port,
+    ):
         endpoints = [Endpoint("start page: GET /", "GET", "/")]
-        step = start_draft(port)
+        step = start_draft(app_port)
         if step is None:
             pending.append("questionnaire step (GET /check/<token>/<section>): no draft could be started")
         else:
@@ -317,61 +316,75 @@ def main() -> int:
                 (("Content-Type", "application/json"),),
             ),
         ]
-        for endpoint in endpoints:
+        if args.warmup > 0:
+            for port, endpoint in [(hello_port, hello), *((app_port, e) for e in endpoints)]:
+                load(port, endpoint, args.warmup, args.connections, work / "warmup.raw")
+        # The bare app is measured before and after every endpoint: each ratio compares runs minutes apart at
+        # most, so load from elsewhere on the machine shifts both sides alike.
+        baselines = [measure(hello_port, hello, "hello-0")]
+        results: list[Result] = []
+        for index, endpoint in enumerate(endpoints, start=1):
             slug = re.sub(r"[^a-z]+", "-", endpoint.label.split(":")[0].lower()).strip("-")
-            results.append(measure(port, endpoint, f"app-{slug}"))
+            results.append(measure(app_port, endpoint, f"app-{slug}"))
+            baselines.append(measure(hello_port, hello, f"hello-{index}"))
 
-    report = render(baseline, results, pending, client_name, args, load_before)
+    beside = [
+        statistics.fmean([before.requests_per_second, after.requests_per_second])
+        for before, after in itertools.pairwise(baselines)
+    ]
+    report = render(baselines, results, beside, pending, client_name, args, load_before)
     print()
     print(report)
     if args.output:
         args.output.write_text(report)
     shutil.rmtree(work, ignore_errors=True)
-    failed = [r for r in [baseline, *results] if r.bad_responses]
-    missed = [r for r in results if r.requests_per_second / baseline.requests_per_second < TARGETS[r.endpoint.method]]
+    failed = [r for r in [*baselines, *results] if r.bad_responses]
+    missed = [r for r, b in zip(results, beside, strict=True) if r.requests_per_second / b < TARGETS[r.endpoint.method]]
     if missed:
         print("missed targets: " + ", ".join(r.endpoint.label for r in missed))
     return 1 if failed or pending or (missed and args.strict) else 0
 
 
 def render(
-    baseline: Result,
+    baselines: list[Result],
     results: list[Result],
+    beside: list[float],
     pending: list[str],
     client: str,
     args: argparse.Namespace,
     load_before: float,
 ) -> str:
-    def row(result: Result, ratio: str, target: str) -> str:
-        return (
-            f"| {result.endpoint.label} | {result.requests_per_second:,.0f} | {ratio} | {target} | "
-            f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.bad_responses} |"
-        )
-
+    rates = [b.requests_per_second for b in baselines]
     lines = [
         "# HTTP benchmarks",
         "",
         "Throughput of the app against a bare Flask app, both under gunicorn with identical settings, on loopback.",
         "The ratio is what counts: the absolute figures depend on the machine and on the load generator sharing it.",
+        "The bare app is measured before and after each endpoint; each ratio is against the mean of those two runs.",
         "",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {os.cpu_count()} CPUs (nproc), {platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}; load average {load_before:.2f} when the run began",
         f"- Server: gunicorn {' '.join(GUNICORN_SETTINGS)}; the app with APP_CONFIG=production on a fresh, migrated "
         "SQLite file",
-        f"- Load: {client}, {args.connections} connections, {args.duration:g} s per endpoint after "
-        f"{args.warmup:g} s of warm-up",
+        f"- Load: {client}, {args.connections} connections, {args.duration:g} s per measurement after "
+        f"{args.warmup:g} s of warm-up per endpoint",
         "- Reproduce: `make bench` (runs `.venv/bin/python bench/bench_http.py --output docs/benchmarks.md`)",
         "",
-        "| endpoint | requests/s | ratio to bare app | target | p50 ms | p99 ms | bad responses |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-        row(baseline, "1.00", ""),
+        "| endpoint | requests/s | bare app alongside | ratio | target | p50 ms | p99 ms | bad responses |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| bare Flask app: GET / ({len(rates)} runs) | {min(rates):,.0f}–{max(rates):,.0f} | | 1.00 | | "
+        f"{statistics.median(b.p50_ms for b in baselines):.1f} | {statistics.median(b.p99_ms for b in baselines):.1f} "
+        f"| {sum(b.bad_responses for b in baselines)} |",
     ]
-    for result in results:
-        ratio = result.requests_per_second / baseline.requests_per_second
+    for result, baseline in zip(results, beside, strict=True):
+        ratio = result.requests_per_second / baseline
         target = TARGETS[result.endpoint.method]
         verdict = "met" if ratio >= target else "**missed**"
-        lines.append(row(result, f"{ratio:.2f}", f"≥ {target:.2f} ({verdict})"))
+        lines.append(
+            f"| {result.endpoint.label} | {result.requests_per_second:,.0f} | {baseline:,.0f} | {ratio:.2f} | "
+            f"≥ {target:.2f} ({verdict}) | {result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.bad_responses} |"
+        )
     lines.append("")
     lines.append(
         "Every POST stores a new assessment (its own write transaction on SQLite). The step page reads its draft "

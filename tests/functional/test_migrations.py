@@ -6,6 +6,7 @@ the other tests share is never touched.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     if url.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
-    scratch = f"{url.database}{SCRATCH_SUFFIX}"
+    scratch = f"{url.database}{SCRATCH_SUFFIX}_{os.getpid()}"  # suites run side by side do not collide
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))

@@ -6,6 +6,7 @@ instance folder with a development key, so a fresh clone works without any set-u
 
 from __future__ import annotations
 
+import base64
 import os
 from datetime import timedelta
 from typing import ClassVar
@@ -30,6 +31,18 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "zh_Hans")
     DRAFT_LIFETIME = timedelta(days=30)
+    # Intake (app/intake.py): phone numbers without a country code are read as this region's (ISO 3166 code).
+    PHONE_REGION = os.environ.get("PHONE_REGION", "GB")
+    # Retention, enforced by `flask purge`: plain self-checks, and intake after its case is closed (or sent).
+    SCREEN_RETENTION_DAYS = int(os.environ.get("SCREEN_RETENTION_DAYS", "30"))
+    INTAKE_RETENTION_DAYS = int(os.environ.get("INTAKE_RETENTION_DAYS", "365"))
+    # Public forms, per client address; a person refused by a limit keeps what they typed.
+    SCREENING_START_LIMIT = "30 per hour"
+    SCREENING_STEP_LIMIT = "600 per hour"
+    INTAKE_SEND_LIMIT = "10 per hour"
+    INTAKE_WITHDRAW_LIMIT = "10 per hour"
+    # An intake form posted sooner than this after it was shown is asked to be sent again (automated posts).
+    INTAKE_MIN_SECONDS = 3
     # Database outages answer 503 quickly instead of queueing requests behind a dead pool.
     DB_POOL_TIMEOUT = 5
     TESTING = False
@@ -57,6 +70,9 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-key"  # noqa: S105 - fixed so tests are repeatable
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
     WTF_CSRF_ENABLED = False
+    # Tests post quickly and often; the tests of these limits set their own.
+    SCREENING_START_LIMIT = SCREENING_STEP_LIMIT = INTAKE_SEND_LIMIT = INTAKE_WITHDRAW_LIMIT = "100000 per hour"
+    INTAKE_MIN_SECONDS = 0
 
 
 class ProductionConfig(Config):
@@ -71,6 +87,26 @@ class ProductionConfig(Config):
             raise RuntimeError("Set SECRET_KEY to a random value of at least 32 characters.")
         if not settings.get("ENCRYPTION_KEYS") or not settings.get("HASH_KEY"):
             raise RuntimeError("Set ENCRYPTION_KEYS and HASH_KEY (see `flask keys generate`).")
+        keys = settings["ENCRYPTION_KEYS"]
+        keys = [k.strip() for k in keys.split(",") if k.strip()] if isinstance(keys, str) else keys
+        if not isinstance(keys, list | tuple) or not keys or not all(_is_fernet_key(k) for k in keys):
+            raise RuntimeError(
+                "ENCRYPTION_KEYS must be Fernet keys (32 bytes, URL-safe base64), comma-separated, newest first: "
+                "see `flask keys generate`."
+            )
+        hash_key = settings["HASH_KEY"]
+        if not isinstance(hash_key, str) or len(hash_key) < 32:
+            raise RuntimeError(
+                "Set HASH_KEY to a random value of at least 32 characters (`flask keys generate --hash-key`)."
+            )
+
+
+def _is_fernet_key(key: object) -> bool:
+    """A key ``cryptography.fernet.Fernet`` accepts, checked without importing it into the configuration."""
+    try:
+        return isinstance(key, str) and len(base64.urlsafe_b64decode(key.encode())) == 32
+    except ValueError:
+        return False
 
 
 CONFIGS: dict[str, type[Config]] = {

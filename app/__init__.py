@@ -83,12 +83,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.health import bp as health_bp
+    from app.intake import bp as intake_bp
     from app.patient import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
     from app.signin import bp as auth_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(patient_bp)
+    app.register_blueprint(intake_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(practitioner_bp)
     app.register_blueprint(api_bp)

@@ -14,11 +14,12 @@ from app.questionnaire import PATTERNS, SIGNALS, Questionnaire, current
 
 
 def register(app: Flask) -> None:
-    from app import cli_users
+    from app import cli_intake, cli_users
 
     app.cli.add_command(assess_command)
     app.cli.add_command(rules_command)
     cli_users.register(app)
+    cli_intake.register(app)
 
 
 def _dump(data: object) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app import advice, questionnaire, rules, services
 from app.errors import RETRY_AFTER_SECONDS
-from app.extensions import db
+from app.extensions import db, limiter
 from app.forms import StepForm, step_form
 from app.models import Draft
 from app.questionnaire import PATTERNS, Question, Questionnaire, Section
@@ -32,6 +32,7 @@ def start() -> ResponseReturnValue:
 
 
 @bp.post("/start")
+@limiter.limit(lambda: str(current_app.config["SCREENING_START_LIMIT"]))
 def begin() -> ResponseReturnValue:
     form = FlaskForm()
     if not form.validate():
@@ -74,6 +75,7 @@ def step(token: str, section: str) -> ResponseReturnValue:
 
 
 @bp.post("/check/<token>/<section>")
+@limiter.limit(lambda: str(current_app.config["SCREENING_STEP_LIMIT"]))
 def save_step(token: str, section: str) -> ResponseReturnValue:
     try:
         return _save_step(token, section)
@@ -128,6 +130,8 @@ def _advance(q: Questionnaire, draft: Draft, index: int) -> ResponseReturnValue:
 @bp.get("/result/<public_id>")
 def result(public_id: str) -> ResponseReturnValue:
     submission = services.submission_by_public_id(public_id) or abort(404)
+    if submission.status == "withdrawn":  # erased: only the stub is left (app/intake.py)
+        return render_template("intake/withdrawn.html", submission=submission)
     q = questionnaire.by_version(submission.questionnaire_version) or abort(404)
     template = "patient/urgent.html" if submission.result["urgent"] else "patient/result.html"
     return render_template(

@@ -48,3 +48,28 @@
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// Copy-friendly private links: a Copy button, and the whole link selected when the field is focused.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-select-on-focus]").forEach(function (input) {
+    input.addEventListener("focus", function () { input.select(); });
+  });
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var input = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.closest("section") && button.closest("section").querySelector(".copy-status");
+    if (!input) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      function done() {
+        if (status) status.textContent = status.getAttribute("data-copied-text") || "";
+      }
+      input.select();
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(input.value).then(done, function () { /* the link stays selected */ });
+      } else if (document.execCommand && document.execCommand("copy")) {
+        done();
+      }
+    });
+  });
+})();

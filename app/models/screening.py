@@ -89,6 +89,8 @@ class Contact(db.Model):  # type: ignore[name-defined,misc]
     preferred_times: Mapped[list[str]] = mapped_column(JSON, default=list)
     consent_version: Mapped[str] = mapped_column(String(20))
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Digest of the intake form's hidden token: a double click or a retry of the same form is recognised.
+    form_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="contact")

@@ -336,13 +336,28 @@ def main() -> int:
     print()
     print(report)
     if args.output:
-        args.output.write_text(report)
+        write_report(args.output, report)
     shutil.rmtree(work, ignore_errors=True)
     failed = [r for r in [*baselines, *results] if r.bad_responses]
     missed = [r for r, b in zip(results, beside, strict=True) if r.requests_per_second / b < TARGETS[r.endpoint.method]]
     if missed:
         print("missed targets: " + ", ".join(r.endpoint.label for r in missed))
     return 1 if failed or pending or (missed and args.strict) else 0
+
+
+BEGIN_MARK = "<!-- bench_http.py: results begin -->"
+END_MARK = "<!-- bench_http.py: results end -->"
+
+
+def write_report(path: Path, report: str) -> None:
+    """Replace the generated block and keep whatever was written around it by hand."""
+    block = f"{BEGIN_MARK}\n{report}{END_MARK}\n"
+    text = path.read_text() if path.exists() else ""
+    if BEGIN_MARK in text and END_MARK in text:
+        before, rest = text.split(BEGIN_MARK, 1)
+        after = rest.split(END_MARK, 1)[1].lstrip("\n")
+        block = before + block + ("\n" + after if after else "")
+    path.write_text(block)
 
 
 def render(

@@ -19,7 +19,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     # None means "a SQLite file in the instance folder", resolved by the factory once the path is known.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {}
+    # Keep bound values (names, contact details, answers) out of SQL error messages, which end up in logs.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"hide_parameters": True}
     MAX_CONTENT_LENGTH = 256 * 1024  # the largest honest questionnaire is a few kilobytes
     MAX_FORM_PARTS = 500
     # A slow patient must never lose answers to an expired CSRF token: the token lives as long as the session.
@@ -55,6 +56,14 @@ class Config:
     STAFF_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("STAFF_IDLE_MINUTES", "30")))
     STAFF_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("STAFF_SESSION_HOURS", "12")))
     REQUIRE_TWO_FACTOR = os.environ.get("REQUIRE_TWO_FACTOR", "1") == "1"
+    # Flask-Login's remember-me cookie would outlive every timeout above; sign-in never sets it (app/auth.py).
+    REMEMBER_COOKIE_DURATION = timedelta(0)
+    # Proxies in front of the app (a load balancer, nginx): their X-Forwarded-* headers are believed, no others.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # Host names the app answers to (comma-separated); any other Host header is answered 400.
+    TRUSTED_HOSTS = [host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()] or None
+    # Sent only where the site is served over HTTPS (production).
+    HSTS: str | None = None
     # Personal data at rest (see app/crypto.py). Unset: keys derived from SECRET_KEY, for development only.
     ENCRYPTION_KEYS = os.environ.get("ENCRYPTION_KEYS")
     HASH_KEY = os.environ.get("HASH_KEY")
@@ -77,6 +86,9 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for this host only, on path /.
+    SESSION_COOKIE_NAME = "__Host-session"
+    HSTS = "max-age=63072000; includeSubDomains"
     PREFERRED_URL_SCHEME = "https"
 
     @staticmethod

@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if name == "production":
         settings.ProductionConfig.check(app.config)
     _development_keys(app)
+    register_logging(app)
     register_database(app)
     register_extensions(app)
     register_blueprints(app)
@@ -47,6 +48,12 @@ def _development_keys(app: Flask) -> None:
         app.config["ENCRYPTION_KEYS"] = development_key(app.config["SECRET_KEY"], "encryption")
     if not app.config.get("HASH_KEY"):
         app.config["HASH_KEY"] = development_key(app.config["SECRET_KEY"], "hash")
+
+
+def register_logging(app: Flask) -> None:
+    from app.logs import register
+
+    register(app)
 
 
 def register_database(app: Flask) -> None:
@@ -81,6 +88,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.health import bp as health_bp
     from app.intake import bp as intake_bp
@@ -93,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(practitioner_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # JSON clients send no cookies; the API changes no session state
 
@@ -104,9 +113,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_headers(app: Flask) -> None:
-    from app.security import add_security_headers
+    from app.security import register
 
-    app.after_request(add_security_headers)
+    register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app, session
 from flask_login import login_user, logout_user
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db, login_manager
 from app.models import StaffSession, User, utcnow
@@ -29,6 +30,14 @@ def _digest(token: str) -> str:
 
 def start_session(user: User, *, second_factor_pending: bool) -> StaffSession:
     """Begin a fresh session for ``user`` (a new token; nothing from before sign-in carries over)."""
+    previous = session.get(SESSION_KEY)
+    if isinstance(previous, str):
+        # Signing in again (e.g. restarting an unfinished second factor) leaves no older session usable.
+        db.session.execute(
+            update(StaffSession)
+            .where(StaffSession.id == _digest(previous), StaffSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
     token = secrets.token_urlsafe(32)
     row = StaffSession(id=_digest(token), user_id=user.id, second_factor_pending=second_factor_pending)
     db.session.add(row)
@@ -64,7 +73,12 @@ def current_session(now: datetime | None = None) -> StaffSession | None:
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
         _touch(row.id, now)
-        row.last_seen_at = now
+        if db.session.new or db.session.dirty or db.session.deleted:
+            set_committed_value(row, "last_seen_at", now)
+        else:
+            # End this request's read transaction: the write above moved the database on, and SQLite refuses
+            # a later write (an audit event) from a transaction whose snapshot is older than that.
+            db.session.commit()
     return row
 
 
@@ -86,13 +100,12 @@ def end_session() -> None:
         session["lang"] = language
 
 
-def end_all_sessions(user: User) -> None:
-    """End every session of a user (deactivation, password change by an admin)."""
-    db.session.execute(
-        update(StaffSession)
-        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
-        .values(ended_at=utcnow())
-    )
+def end_all_sessions(user: User, keep: StaffSession | None = None) -> None:
+    """End every session of a user (deactivation, a password reset), or every one but ``keep``."""
+    query = update(StaffSession).where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+    if keep is not None:
+        query = query.where(StaffSession.id != keep.id)
+    db.session.execute(query.values(ended_at=utcnow()))
 
 
 @login_manager.user_loader
@@ -102,5 +115,8 @@ def load_user(user_id: str) -> User | None:
         return None
     user = db.session.get(User, row.user_id)
     if user is None or not user.active:
+        # Deactivated since: this session is over for good, even if the account is reactivated later.
+        row.ended_at = utcnow()
+        db.session.commit()
         return None
     return user

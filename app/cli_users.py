@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
+import sys
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
-from app import audit, auth, passwords
+from app import accounts
 from app.extensions import db
 from app.models import ROLES, User
 
@@ -16,21 +15,27 @@ users = AppGroup("users", help="Create and manage staff accounts.")
 
 
 def _find(email: str) -> User:
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user = accounts.find(email)
     if user is None:
         raise click.ClickException(f"No account for {email}.")
     return user
 
 
-def _new_password(email: str, one_time: bool) -> tuple[str, bool]:
-    """A password read from standard input or a prompt, or a one-time one that must be changed at sign-in."""
-    if one_time:
-        return secrets.token_urlsafe(12), True
-    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problems = passwords.problems(password, email)
+def _read_password(email: str) -> str:
+    """A password from a prompt (typed twice) or, when piped, the first line of standard input."""
+    if sys.stdin.isatty():
+        password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    problems = accounts.password_problems(password, email)
     if problems:
         raise click.ClickException(" ".join(problems))
-    return password, False
+    return password
+
+
+def _show_one_time(password: str | None) -> None:
+    if password is not None:
+        click.echo(f"One-time password (to be changed at the next sign-in): {password}")
 
 
 @users.command("create")
@@ -38,40 +43,31 @@ def _new_password(email: str, one_time: bool) -> tuple[str, bool]:
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--one-time-password", is_flag=True, help="Print a one-time password to change at first sign-in.")
 def create(email: str, role: str, one_time_password: bool) -> None:
-    """Create a staff account."""
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 254:
-        raise click.ClickException("Give a valid email address.")
-    if db.session.scalar(select(User).where(func.lower(User.email) == email)):
+    """Create a staff account; the password comes from a prompt or standard input unless it is one-time."""
+    try:
+        email = accounts.normalise_email(email)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    if accounts.find(email) is not None:
         raise click.ClickException(f"{email} already has an account.")
-    password, must_change = _new_password(email, one_time_password)
-    user = User(
-        email=email, role=role, password_hash=passwords.hash_password(password), must_change_password=must_change
-    )
-    db.session.add(user)
-    db.session.flush()
-    audit.record("user_created", target=f"user:{user.id}", role=role, via="cli")
+    password = None if one_time_password else _read_password(email)
+    user, one_time = accounts.create(email, role, password, via="cli")
     db.session.commit()
-    click.echo(f"Created {role} {email}.")
-    if must_change:
-        click.echo(f"One-time password (to be changed at first sign-in): {password}")
+    click.echo(f"Created {role} {user.email}.")
+    _show_one_time(one_time)
 
 
 @users.command("set-password")
 @click.argument("email")
 @click.option("--one-time-password", is_flag=True, help="Print a one-time password to change at next sign-in.")
 def set_password(email: str, one_time_password: bool) -> None:
-    """Set a new password; the account's sessions end."""
+    """Set a new password (from a prompt or standard input, or one-time); the account's sessions end."""
     user = _find(email)
-    password, must_change = _new_password(user.email, one_time_password)
-    user.password_hash = passwords.hash_password(password)
-    user.must_change_password = must_change
-    auth.end_all_sessions(user)
-    audit.record("password_reset", target=f"user:{user.id}", via="cli")
+    password = None if one_time_password else _read_password(user.email)
+    one_time = accounts.set_password(user, password, via="cli")
     db.session.commit()
     click.echo(f"Password changed for {user.email}.")
-    if must_change:
-        click.echo(f"One-time password (to be changed at next sign-in): {password}")
+    _show_one_time(one_time)
 
 
 @users.command("deactivate")
@@ -79,11 +75,19 @@ def set_password(email: str, one_time_password: bool) -> None:
 def deactivate(email: str) -> None:
     """Stop an account signing in; its sessions end at once."""
     user = _find(email)
-    user.active = False
-    auth.end_all_sessions(user)
-    audit.record("user_deactivated", target=f"user:{user.id}", via="cli")
+    accounts.set_active(user, False, via="cli")
     db.session.commit()
     click.echo(f"Deactivated {user.email}.")
+
+
+@users.command("reactivate")
+@click.argument("email")
+def reactivate(email: str) -> None:
+    """Let a deactivated account sign in again."""
+    user = _find(email)
+    accounts.set_active(user, True, via="cli")
+    db.session.commit()
+    click.echo(f"Reactivated {user.email}.")
 
 
 def register(app: object) -> None:

@@ -26,11 +26,13 @@ def register(app: Flask) -> None:
     app.register_error_handler(Exception, handle_unexpected)
 
 
-def handle_http(error: HTTPException) -> tuple[Response | str, int]:
+def handle_http(error: HTTPException) -> tuple[Response | str, int, list[tuple[str, str]]]:
     code = error.code or 500
+    # Keep what the error says beyond its body (Allow on a 405, Retry-After on a 429 or 503).
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if wants_json():
-        return jsonify({"errors": {"_": error.description}, "status": code}), code
-    return render_template("errors/error.html", code=code, title=error.name), code
+        return jsonify({"errors": {"_": error.description}, "status": code}), code, headers
+    return render_template("errors/error.html", code=code, title=error.name), code, headers
 
 
 def handle_database(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
@@ -47,7 +49,7 @@ def handle_database(error: Exception) -> tuple[Response | str, int, dict[str, st
     return render_template("errors/unavailable.html"), 503, headers
 
 
-def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+def handle_unexpected(error: Exception) -> tuple[Response | str, int, list[tuple[str, str]]]:
     db.session.rollback()
     log.exception("unhandled error")
     return handle_http(InternalServerError())

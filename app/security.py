@@ -1,8 +1,9 @@
-"""Response headers that every page carries, error pages included."""
+"""Transport and browser protections: response headers on every page (error pages included) and proxy handling."""
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Flask, Response, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
     (
@@ -18,13 +19,35 @@ CSP = "; ".join(
 )
 
 
+def register(app: Flask) -> None:
+    """Add the headers, and believe X-Forwarded-* from exactly the configured number of proxies.
+
+    Flask itself checks the Host header against ``TRUSTED_HOSTS``.
+    """
+    proxies = app.config["PROXY_COUNT"]
+    if proxies:
+        # Rate limits and the audit trail need the real client address; a header from further out is the
+        # client's own claim and is ignored.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies, x_prefix=0
+        )
+    app.after_request(add_security_headers)
+
+
 def add_security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
     # Flask-WTF checks the referrer over HTTPS, so the policy must still send it to our own origin.
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    if request.endpoint != "static":
-        # Answers are health data: never keep them in a shared browser's or proxy's cache.
-        response.headers["Cache-Control"] = "no-store"
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+    hsts = current_app.config["HSTS"]
+    if hsts:
+        headers.setdefault("Strict-Transport-Security", hsts)
+    if request.endpoint != "static" and "Cache-Control" not in headers:
+        # Answers are health data: never keep them in a shared browser's or proxy's cache. A view that serves
+        # public data (the FHIR questionnaire) may say otherwise itself.
+        headers["Cache-Control"] = "no-store"
     return response

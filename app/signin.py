@@ -1,9 +1,13 @@
-"""Staff sign-in and sign-out, the second factor, and password changes (blueprint ``auth``, public routes)."""
+"""Staff sign-in and sign-out, the second factor, and password changes (blueprint ``auth``).
+
+Sign-in and the code page are public; enrolment and the password change need a signed-in user.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -19,7 +23,6 @@ from app.staff_forms import SignInForm
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
 GENERIC_FAILURE = "The email or password is not right."
-PENDING_SECRET = "totp_pending_secret"  # noqa: S105 - a session key name, not a secret
 
 
 def _account_key() -> str:
@@ -27,13 +30,33 @@ def _account_key() -> str:
     return "account:" + request.form.get("email", "").strip().lower()
 
 
+def _pending_account_key() -> str:
+    """Limit second-factor guesses per account, whichever address or sign-in they come from."""
+    row = _pending_session()
+    return f"two-factor:{row.user_id}" if row else "two-factor:none"
+
+
+def _per_ip() -> str:
+    return str(current_app.config["SIGN_IN_LIMIT_PER_IP"])
+
+
+def _per_account() -> str:
+    return str(current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"])
+
+
+def _limited(limit: RequestLimit) -> None:
+    """Record the refusal (the 429 itself, with Retry-After, comes from Flask-Limiter)."""
+    audit.record("sign_in", outcome="denied", reason="rate_limited", limit=str(limit.limit), step=request.endpoint)
+    db.session.commit()
+
+
 def _home() -> str:
     return url_for("practitioner.queue")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_account_key)
+@limiter.limit(_per_ip, methods=["POST"], on_breach=_limited)
+@limiter.limit(_per_account, methods=["POST"], key_func=_account_key, on_breach=_limited)
 def sign_in() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(_home())
@@ -45,7 +68,9 @@ def sign_in() -> ResponseReturnValue:
     # Verify against a dummy hash for unknown accounts: the same answer in about the same time.
     valid = passwords.verify(user.password_hash if user else passwords.dummy_hash(), form.password.data)
     if user is None or not valid or not user.active:
-        audit.record("sign_in", outcome="failure", target=f"user:{user.id}" if user else None, actor=user)
+        # What was typed for an unknown account is not kept: it is often a password typed into the wrong field.
+        reason = "unknown_account" if user is None else "wrong_password" if not valid else "inactive"
+        audit.record("sign_in", outcome="failure", target=f"user:{user.id}" if user else None, reason=reason)
         db.session.commit()
         form.password.errors = [GENERIC_FAILURE]
         return render_template("auth/sign_in.html", form=form), 401
@@ -72,7 +97,8 @@ class CodeForm(FlaskForm):
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(_per_ip, methods=["POST"], on_breach=_limited)
+@limiter.limit(_per_account, methods=["POST"], key_func=_pending_account_key, on_breach=_limited)
 def second_factor() -> ResponseReturnValue:
     """The code from the authenticator app, after a correct password."""
     row = _pending_session()
@@ -86,7 +112,7 @@ def second_factor() -> ResponseReturnValue:
         if two_factor.accept(user, crypto.decrypt(user.totp_secret_enc), form.code.data, utcnow()):
             auth.complete_second_factor(row, user)
             return _signed_in(user)
-        audit.record("sign_in", outcome="failure", target=f"user:{user.id}", actor=user, step="two_factor")
+        audit.record("sign_in", outcome="failure", target=f"user:{user.id}", reason="wrong_code", step="two_factor")
         db.session.commit()
         form.code.errors = ["That code is not right, or was already used. Try the next one."]
         return render_template("auth/two_factor.html", form=form), 401
@@ -94,11 +120,9 @@ def second_factor() -> ResponseReturnValue:
 
 
 def _pending_session() -> StaffSession | None:
-    token = session.get(auth.SESSION_KEY)
-    if not isinstance(token, str):
-        return None
-    row = db.session.get(StaffSession, auth._digest(token))
-    if row is None or row.ended_at is not None or not row.second_factor_pending:
+    """The session of a correct password whose second factor is still to come (timeouts apply here too)."""
+    row = auth.current_session()
+    if row is None or not row.second_factor_pending:
         return None
     return row
 
@@ -106,21 +130,30 @@ def _pending_session() -> StaffSession | None:
 @bp.route("/two-factor/enrol", methods=["GET", "POST"])
 @login_required
 def enrol_two_factor() -> ResponseReturnValue:
-    """Set up an authenticator app: scan the code, then confirm with one code from it."""
-    secret = session.get(PENDING_SECRET) or two_factor.new_secret()
-    session[PENDING_SECRET] = secret
+    """Set up an authenticator app: scan the code, then confirm with one code from it.
+
+    The secret waits, encrypted, on the account until a code confirms it: it is never kept in the cookie.
+    """
+    user: User = current_user  # type: ignore[assignment]
+    if user.totp_enabled:
+        flash("Two-factor sign-in is already on. An administrator can reset it if you have lost your phone.")
+        return redirect(_home())
+    if user.totp_secret_enc is None:
+        user.totp_secret_enc = crypto.encrypt(two_factor.new_secret())
+        db.session.commit()
+    secret = crypto.decrypt(user.totp_secret_enc)
     form = CodeForm()
     if form.validate_on_submit():
-        if two_factor.accept(current_user, secret, form.code.data, utcnow()):
-            current_user.totp_secret_enc = crypto.encrypt(secret)
-            current_user.totp_enabled = True
-            session.pop(PENDING_SECRET, None)
-            audit.record("two_factor_enrolled", target=f"user:{current_user.id}")
+        if two_factor.accept(user, secret, form.code.data, utcnow()):
+            user.totp_enabled = True
+            audit.record("two_factor_enrolled", target=f"user:{user.id}")
             db.session.commit()
             flash("Two-factor sign-in is on.")
             return redirect(_home())
+        audit.record("two_factor_enrolled", outcome="failure", target=f"user:{user.id}", reason="wrong_code")
+        db.session.commit()
         form.code.errors = ["That code is not right. Check the time on your phone and try the next one."]
-    uri = two_factor.provisioning_uri(secret, current_user.email)
+    uri = two_factor.provisioning_uri(secret, user.email)
     return render_template(
         "auth/enrol_two_factor.html", form=form, secret=secret, qr=two_factor.qr_data_uri(uri)
     ), 200 if request.method == "GET" else 422
@@ -135,19 +168,22 @@ class PasswordForm(FlaskForm):
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password() -> ResponseReturnValue:
+    user: User = current_user  # type: ignore[assignment]
     form = PasswordForm()
     if form.validate_on_submit():
-        problems = passwords.problems(form.new.data, current_user.email)
-        if not passwords.verify(current_user.password_hash, form.current.data):
+        problems = passwords.problems(form.new.data, user.email)
+        if not passwords.verify(user.password_hash, form.current.data):
             form.current.errors = ["That is not your current password."]
         elif problems:
             form.new.errors = problems
         elif form.new.data != form.confirm.data:
             form.confirm.errors = ["The two new passwords are not the same."]
         else:
-            current_user.password_hash = passwords.hash_password(form.new.data)
-            current_user.must_change_password = False
-            audit.record("password_changed", target=f"user:{current_user.id}")
+            user.password_hash = passwords.hash_password(form.new.data)
+            user.must_change_password = False
+            # Anyone else signed in with the old password is signed out; this session carries on.
+            auth.end_all_sessions(user, keep=auth.current_session())
+            audit.record("password_changed", target=f"user:{user.id}")
             db.session.commit()
             flash("Your password has been changed.")
             return redirect(_home())
@@ -157,9 +193,9 @@ def change_password() -> ResponseReturnValue:
 
 @bp.post("/sign-out")
 def sign_out() -> ResponseReturnValue:
-    form = FlaskForm()
-    if form.validate() and current_user.is_authenticated:
+    """End the session on the server (CSRF-checked like every post), then forget the cookie."""
+    if current_user.is_authenticated:
         audit.record("sign_out", target=f"user:{current_user.id}")
-        auth.end_session()
-        db.session.commit()
+    auth.end_session()
+    db.session.commit()
     return redirect(url_for(".sign_in"))

@@ -10,7 +10,9 @@ from datetime import datetime
 import pyotp
 import qrcode
 import qrcode.image.svg
+from sqlalchemy import or_, update
 
+from app.extensions import db
 from app.models import User
 
 ISSUER = "TCM back pain clinic"
@@ -41,8 +43,15 @@ def accept(user: User, secret: str, code: str, now: datetime) -> bool:
     for drift in (-1, 0, 1):
         step = totp.timecode(now) + drift
         if hmac.compare_digest(totp.generate_otp(step), code):
-            if user.totp_last_step is not None and step <= user.totp_last_step:
-                return False
-            user.totp_last_step = step
-            return True
+            return _claim(user, step)
     return False
+
+
+def _claim(user: User, step: int) -> bool:
+    """Mark ``step`` used unless it (or a later one) already was: one statement, so two requests cannot both win."""
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+    )
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]

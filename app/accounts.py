@@ -1,0 +1,89 @@
+"""Staff account administration, shared by ``flask users`` and the admin pages.
+
+Each change is audited as user administration and flushed; the command or view commits once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+
+from app import audit, auth, passwords
+from app.extensions import db
+from app.models import ROLES, User
+
+password_problems = passwords.problems
+
+
+def normalise_email(email: str) -> str:
+    """The address as stored: checked for shape (no DNS look-up), lower case."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValueError("Give a valid email address.") from None
+
+
+def find(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def _chosen_or_one_time(password: str | None) -> tuple[str, str | None]:
+    """The password to hash, and the one-time password to show once (None when one was chosen)."""
+    if password is not None:
+        return password, None
+    one_time = secrets.token_urlsafe(12)  # 16 characters, to be replaced at the next sign-in
+    return one_time, one_time
+
+
+def create(email: str, role: str, password: str | None, **detail: Any) -> tuple[User, str | None]:
+    """A new account; without ``password`` it gets a one-time one, returned to be shown once."""
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}.")
+    password, one_time = _chosen_or_one_time(password)
+    user = User(
+        email=email,
+        role=role,
+        password_hash=passwords.hash_password(password),
+        must_change_password=one_time is not None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user_created", target=f"user:{user.id}", role=role, **detail)
+    return user, one_time
+
+
+def set_password(user: User, password: str | None, **detail: Any) -> str | None:
+    """Replace the password (one-time when none is given) and end the account's sessions."""
+    password, one_time = _chosen_or_one_time(password)
+    user.password_hash = passwords.hash_password(password)
+    user.must_change_password = one_time is not None
+    auth.end_all_sessions(user)
+    audit.record("password_reset", target=f"user:{user.id}", one_time=one_time is not None, **detail)
+    return one_time
+
+
+def set_active(user: User, active: bool, **detail: Any) -> None:
+    """Deactivate (its sessions end at once) or reactivate an account."""
+    user.active = active
+    if not active:
+        auth.end_all_sessions(user)
+    audit.record("user_reactivated" if active else "user_deactivated", target=f"user:{user.id}", **detail)
+
+
+def set_role(user: User, role: str, **detail: Any) -> None:
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}.")
+    previous, user.role = user.role, role
+    audit.record("role_changed", target=f"user:{user.id}", role_before=previous, role=role, **detail)
+
+
+def reset_two_factor(user: User, **detail: Any) -> None:
+    """Forget the authenticator (a lost phone): the next sign-in enrols a new one. Sessions end."""
+    user.totp_enabled = False
+    user.totp_secret_enc = None
+    user.totp_last_step = None
+    auth.end_all_sessions(user)
+    audit.record("two_factor_reset", target=f"user:{user.id}", **detail)

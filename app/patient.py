@@ -6,6 +6,7 @@ so nothing they typed is lost. Drafts live server-side under an unguessable toke
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
@@ -14,7 +15,7 @@ from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 
-from app import advice, questionnaire, rules, services
+from app import advice, pain_map, questionnaire, rules, services
 from app.errors import RETRY_AFTER_SECONDS
 from app.extensions import db, limiter
 from app.forms import StepForm, step_form
@@ -171,3 +172,9 @@ def condition_text(q: Questionnaire, question: Question) -> str:
         if (option := q.by_id[c.question].option(c.answer)) is not None
     ]
     return gettext("Only if you chose %(answers)s above.", answers=gettext(" or ").join(answers))
+
+
+@bp.app_template_global()
+def pain_map_data() -> ModuleType:
+    """The pain map's shapes, for ``_macros/pain_map.html``."""
+    return pain_map

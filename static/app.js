@@ -49,6 +49,43 @@
   });
 })();
 
+// The pain map: each region stands for one checkbox of its question and toggles it; the list stays the answer.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-pain-map]").forEach(function (map) {
+    var group = map.closest("fieldset");
+    if (!group) return;
+    var regions = map.querySelectorAll("[data-code]");
+    function boxFor(region) {
+      return group.querySelector('input[type="checkbox"][value="' + region.getAttribute("data-code") + '"]');
+    }
+    function show() {
+      regions.forEach(function (region) {
+        var box = boxFor(region);
+        region.setAttribute("aria-checked", box && box.checked ? "true" : "false");
+      });
+    }
+    function toggle(region) {
+      var box = boxFor(region);
+      if (!box) return;
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    regions.forEach(function (region) {
+      region.addEventListener("click", function () { toggle(region); });
+      region.addEventListener("keydown", function (event) {
+        if (event.key === " " || event.key === "Enter") {
+          event.preventDefault(); // Space would scroll the page, Enter would submit the form
+          toggle(region);
+        }
+      });
+    });
+    group.addEventListener("change", show);
+    map.hidden = false;
+    show();
+  });
+})();
+
 // Copy-friendly private links: a Copy button, and the whole link selected when the field is focused.
 (function () {
   "use strict";

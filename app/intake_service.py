@@ -110,7 +110,7 @@ def send_to_clinic(
     state = intake_state(locked, form_token)
     if state is not None:
         return state
-    birth = {"date_of_birth": details.date_of_birth.isoformat() if details.date_of_birth else None}
+    birth: dict[str, object] = {"date_of_birth": details.date_of_birth.isoformat() if details.date_of_birth else None}
     if details.age is not None:
         birth.update(age=details.age, given_on=consent.at.date().isoformat())
     locked.contact = Contact(
@@ -280,7 +280,7 @@ def purge(
 def _delete(statement: Any) -> int:
     # Contact, review and status rows go with their submission through ON DELETE CASCADE.
     result = db.session.execute(statement.execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def rotate_keys() -> dict[str, int]:

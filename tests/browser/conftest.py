@@ -1,7 +1,7 @@
 """Browser fixtures: the app served on loopback, and Debian's Chromium driven by Playwright.
 
-``phone_page`` fails its test on any console error (CSP violations included) and on any request to another
-origin: patient pages must load nothing from third parties.
+``phone_page`` (patients) and ``desk_page`` (staff) fail their test on any console error (CSP violations included)
+and on any request to another origin: pages must load nothing from third parties.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+DESK = {"viewport": {"width": 1280, "height": 800}}
 
 # Never let the Playwright package fetch a browser of its own.
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
@@ -80,10 +81,21 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def phone_page(browser, live_server: str) -> Iterator[object]:
     """A phone-sized page whose relative URLs resolve against ``live_server``."""
+    yield from _guarded_page(browser, live_server, PHONE)
+
+
+@pytest.fixture
+def desk_page(browser, live_server: str) -> Iterator[object]:
+    """A desktop page (staff work at a desk), with the same guards as ``phone_page``."""
+    yield from _guarded_page(browser, live_server, DESK)
+
+
+def _guarded_page(browser, live_server: str, device: dict[str, object]) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A page that fails its test on console errors and blocks (and reports) requests to any other origin."""
     origin = urlsplit(live_server)[:2]
     problems: list[str] = []
 
-    context = browser.new_context(base_url=live_server, **PHONE)
+    context = browser.new_context(base_url=live_server, **device)
 
     def guard(route) -> None:  # type: ignore[no-untyped-def]
         # Block, not just record: nothing may leave the machine, and the test must say which page tried.

@@ -1,0 +1,334 @@
+"""The review queue: filters, search, keyset pagination and counts per status.
+
+Order: urgent (red-flag) first, then newest, then id, which is the order of the composite indexes
+``ix_submission_queue`` (kind, status, urgent, created_at, id) and ``ix_submission_kind_urgent_created`` (kind,
+urgent, created_at, id). A page is read as a few index range scans, one per (urgent, kind) pair, each already in
+(created_at, id) order, and merged here: an IN list or an OR over the leading columns would make either engine sort
+every matching row instead. Pages are keyset-paginated: the next page starts after the last row's (urgent,
+created_at, id), so the 500th page costs what the first does.
+
+Search never puts a name, email address or phone number in a URL (nor in the audit trail): the search form is
+posted, and the queue is then addressed by the reference code or by the keyed hash of the contact detail, the same
+hash ``app.intake_service`` stores for exact-match search.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import defer, selectinload
+
+from app import audit, crypto
+from app.contact_values import InvalidContact, normalise_email, normalise_name, normalise_phone
+from app.extensions import db
+from app.intake_service import _hash as contact_hash
+from app.intake_service import normalise_reference
+from app.models import STATUSES, Contact, Submission
+from app.questionnaire import PATTERNS
+
+PAGE_SIZE = 50
+KINDS = ("intake", "screen")
+NO_PATTERN = "none"  # urgent, withdrawn, or no clear pattern
+RED_FLAG_CHOICES = ("urgent", "none")
+CONTACT_FIELDS = ("name", "email", "phone")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_PHONE_LIKE = re.compile(r"[+\d][\d\s().-]*")
+_S = TypeVar("_S", bound=Select)  # type: ignore[type-arg]
+
+
+@dataclass(frozen=True)
+class Filters:
+    include_screens: bool = False
+    status: str | None = None
+    pattern: str | None = None  # a pattern code, or NO_PATTERN
+    date_from: date | None = None
+    date_to: date | None = None  # inclusive
+    red_flags: str | None = None  # "urgent" (emergency or urgent flag) or "none"
+    reference: str | None = None
+    contact: tuple[str, str] | None = None  # (field, keyed hash of the normalised value)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return KINDS if self.include_screens else ("intake",)
+
+    @property
+    def searching(self) -> str | None:
+        """What the search looks for ("reference", "name", "email" or "phone"), never the value itself."""
+        if self.reference:
+            return "reference"
+        return self.contact[0] if self.contact else None
+
+    def args(self, **changes: Any) -> dict[str, str]:
+        """The filters as query-string arguments, for links to other pages, the export and back."""
+        f = replace(self, **changes)
+        values = {
+            "screens": "1" if f.include_screens else None,
+            "status": f.status,
+            "pattern": f.pattern,
+            "from": f.date_from.isoformat() if f.date_from else None,
+            "to": f.date_to.isoformat() if f.date_to else None,
+            "flags": f.red_flags,
+            "ref": f.reference,
+            "find": f"{f.contact[0]}.{f.contact[1]}" if f.contact else None,
+        }
+        return {k: v for k, v in values.items() if v}
+
+    def summary(self) -> dict[str, Any]:
+        """For the audit trail: what was filtered on, and by what kind of search (no searched value)."""
+        args = self.args()
+        args.pop("find", None)
+        args.pop("ref", None)
+        return {"filters": args, "search": self.searching}
+
+
+def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
+    """Filters from query-string arguments; values that are not allowed are dropped and named in the problems."""
+    problems: list[str] = []
+
+    def choice(key: str, allowed: Iterable[str], label: str) -> str | None:
+        value = (args.get(key) or "").strip()
+        if value and value not in allowed:
+            problems.append(f"Unknown {label} ignored.")
+            return None
+        return value or None
+
+    def day(key: str, label: str) -> date | None:
+        value = (args.get(key) or "").strip()
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            problems.append(f"The {label} date was not a date (YYYY-MM-DD) and is ignored.")
+            return None
+
+    reference = None
+    if args.get("ref"):
+        reference = normalise_reference(args["ref"])
+        if reference is None:
+            problems.append("That is not a reference code; the search is ignored.")
+    contact = None
+    if args.get("find"):
+        field, _, digest = args["find"].partition(".")
+        if field in CONTACT_FIELDS and _DIGEST.fullmatch(digest):
+            contact = (field, digest)
+        else:
+            problems.append("The search link is damaged; the search is ignored.")
+    filters = Filters(
+        include_screens=args.get("screens") == "1",
+        status=choice("status", STATUSES, "status"),
+        pattern=choice("pattern", (*PATTERNS, NO_PATTERN), "pattern"),
+        date_from=day("from", "from"),
+        date_to=day("to", "to"),
+        red_flags=choice("flags", RED_FLAG_CHOICES, "red-flag filter"),
+        reference=reference,
+        contact=contact,
+    )
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        problems.append("The date range ends before it starts: no submission can match.")
+    return filters, problems
+
+
+class SearchProblem(ValueError):
+    """The search text is neither a reference code nor a name, email address or phone number we can read."""
+
+
+def search_args(text: str, region: str) -> dict[str, str]:
+    """The query arguments that find ``text``: a reference code, else the keyed hash of a name, email or phone."""
+    text = text.strip()
+    if not text:
+        return {}
+    reference = normalise_reference(text)
+    # Some names also spell a valid code ("Mary Kate"): a code that no submission has is searched as a name.
+    if reference and (text.upper().startswith("LBP") or _reference_exists(reference)):
+        return {"ref": reference}
+    try:
+        if "@" in text:
+            field, value = "email", normalise_email(text)
+        elif _PHONE_LIKE.fullmatch(text) and sum(c.isdigit() for c in text) >= 6:
+            field, value = "phone", normalise_phone(text, region)
+        else:
+            field, value = "name", normalise_name(text)
+    except InvalidContact:
+        raise SearchProblem("not a readable email address or phone number") from None
+    return {"find": f"{field}.{contact_hash(field, value)}"}
+
+
+def _reference_exists(reference: str) -> bool:
+    return db.session.scalar(select(Submission.id).where(Submission.reference == reference)) is not None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the (urgent, created_at, id) of its last row."""
+
+    urgent: bool
+    created_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        micros = (self.created_at - EPOCH) // timedelta(microseconds=1)
+        return f"{int(self.urgent)}.{micros}.{self.id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        """The cursor in a "next page" link; None (the first page) for anything else."""
+        parts = (text or "").split(".")
+        if len(parts) != 3 or parts[0] not in ("0", "1") or not all(p.isdigit() and len(p) < 20 for p in parts[1:]):
+            return None
+        try:
+            created_at = EPOCH + timedelta(microseconds=int(parts[1]))
+        except OverflowError:
+            return None
+        return cls(parts[0] == "1", created_at, int(parts[2]))
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Submission]
+    next_cursor: Cursor | None
+
+
+@dataclass(frozen=True)
+class _Key:
+    urgent: bool
+    created_at: datetime
+    id: int
+
+
+def page(filters: Filters, after: Cursor | None = None, size: int | None = None) -> Page:
+    """One page of the queue after ``after`` (or the first page), with contact and review loaded."""
+    size = size or PAGE_SIZE
+    keys = list(keys_after(filters, after, size + 1))
+    more = len(keys) > size
+    keys = keys[:size]
+    rows = rows_by_id([k.id for k in keys])
+    last = keys[-1] if keys else None
+    return Page(rows, Cursor(last.urgent, last.created_at, last.id) if more and last else None)
+
+
+def rows_by_id(ids: Sequence[int]) -> list[Submission]:
+    """Submissions in the given order, without their answers (the queue does not show them)."""
+    if not ids:
+        return []
+    query = (
+        select(Submission)
+        .where(Submission.id.in_(ids))
+        .options(defer(Submission.answers), selectinload(Submission.contact), selectinload(Submission.review))
+    )
+    found = {s.id: s for s in db.session.scalars(query)}
+    return [found[i] for i in ids if i in found]
+
+
+def keys_after(filters: Filters, after: Cursor | None, limit: int) -> Iterator[_Key]:
+    """Up to ``limit`` row keys in queue order after ``after``: urgent rows first, each urgency merged over kinds."""
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        return
+    remaining = limit
+    for urgent in _urgencies(filters, after):
+        bound = (after.created_at, after.id) if after is not None and after.urgent == urgent else None
+        scans = [_scan(filters, kind, urgent, bound, remaining) for kind in filters.kinds]
+        merged = heapq.merge(*scans, key=lambda k: (k.created_at, k.id), reverse=True)
+        for key in islice(merged, remaining):
+            yield key
+            remaining -= 1
+        if remaining <= 0:
+            return
+
+
+def _urgencies(filters: Filters, after: Cursor | None) -> tuple[bool, ...]:
+    wanted: tuple[bool, ...] = {"urgent": (True,), "none": (False,)}.get(filters.red_flags or "", (True, False))
+    if after is not None and not after.urgent:
+        wanted = tuple(u for u in wanted if not u)  # the urgent rows came before this page
+    return wanted
+
+
+def _scan(filters: Filters, kind: str, urgent: bool, before: tuple[datetime, int] | None, limit: int) -> list[_Key]:
+    query = select(Submission.created_at, Submission.id).where(Submission.kind == kind, Submission.urgent == urgent)
+    query = _filtered(query, filters)
+    if before is not None:
+        created_at, last_id = before
+        # The first condition bounds the index range on both engines; the second skips rows already shown.
+        query = query.where(
+            Submission.created_at <= created_at,
+            or_(Submission.created_at < created_at, Submission.id < last_id),
+        )
+    query = query.order_by(Submission.created_at.desc(), Submission.id.desc()).limit(limit)
+    return [_Key(urgent, row[0], row[1]) for row in db.session.execute(query)]
+
+
+def _filtered(query: _S, filters: Filters) -> _S:
+    """The filters other than kind and urgency (which pick the index range)."""
+    if filters.status:
+        query = query.where(Submission.status == filters.status)
+    if filters.pattern == NO_PATTERN:
+        query = query.where(Submission.primary_pattern.is_(None))
+    elif filters.pattern:
+        query = query.where(Submission.primary_pattern == filters.pattern)
+    if filters.date_from:
+        query = query.where(Submission.created_at >= _start_of(filters.date_from))
+    if filters.date_to:
+        query = query.where(Submission.created_at < _start_of(filters.date_to + timedelta(days=1)))
+    if filters.reference:
+        query = query.where(Submission.reference == filters.reference)
+    if filters.contact:
+        field, digest = filters.contact
+        column = getattr(Contact, f"{field}_hash")
+        query = query.where(Submission.id.in_(select(Contact.submission_id).where(column == digest)))
+    return query
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def status_counts(kinds: Sequence[str]) -> dict[str, int]:
+    """How many submissions of these kinds are in each status (one index-only range count per kind)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for kind in kinds:
+        query = select(Submission.status, func.count()).where(Submission.kind == kind).group_by(Submission.status)
+        for status, count in db.session.execute(query):
+            counts[status] = counts.get(status, 0) + int(count)
+    return counts
+
+
+def contact_names(rows: Iterable[Submission]) -> dict[int, str]:
+    """The names of intake submissions on a page (call only for staff allowed to see contact details)."""
+    return {s.id: crypto.decrypt(s.contact.name_enc) for s in rows if s.contact is not None}
+
+
+def all_keys(filters: Filters, batch: int = 1000) -> Iterator[list[int]]:
+    """Every matching submission id in queue order, in batches (for exports)."""
+    after: Cursor | None = None
+    while True:
+        keys = list(keys_after(filters, after, batch))
+        if not keys:
+            return
+        yield [k.id for k in keys]
+        if len(keys) < batch:
+            return
+        last = keys[-1]
+        after = Cursor(last.urgent, last.created_at, last.id)
+
+
+@dataclass(frozen=True)
+class Listing:
+    page: Page
+    counts: dict[str, int]
+    names: dict[int, str]
+
+
+def listing(filters: Filters, after: Cursor | None, *, with_contact: bool) -> Listing:
+    """A queue page with the counts per status and, for staff allowed to see them, names; recorded as a "list"."""
+    result = page(filters, after)
+    audit.record("list", target="queue", count=len(result.rows), first_page=after is None, **filters.summary())
+    names = contact_names(result.rows) if with_contact else {}
+    return Listing(result, status_counts(filters.kinds), names)

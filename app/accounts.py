@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from app import audit, auth, passwords
@@ -19,11 +18,18 @@ password_problems = passwords.problems
 
 
 def normalise_email(email: str) -> str:
-    """The address as stored: checked for shape (no DNS look-up), lower case."""
-    try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise ValueError("Give a valid email address.") from None
+    """The address as stored (lower case), if it has the shape of one.
+
+    Staff addresses are sign-in names and are never mailed, so an internal domain (``clinic.local``) is fine.
+    """
+    address = email.strip().lower()
+    local, _, domain = address.rpartition("@")
+    labels = domain.split(".")
+    if not local or "@" in local or len(labels) < 2 or not all(labels) or len(address) > 254:
+        raise ValueError("Give a valid email address.")
+    if any(char.isspace() or not char.isprintable() for char in address):
+        raise ValueError("Give a valid email address.")
+    return address
 
 
 def find(email: str) -> User | None:

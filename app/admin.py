@@ -46,10 +46,10 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField("Action", choices=[SelectChoice("", "Any")], validators=[Optional()])
+    action = SelectField("Action", choices=[SelectChoice("", "Any")], default="")
     actor = StringField("Actor email contains", validators=[Optional(), Length(max=254)])
     outcome = SelectField(
-        "Outcome", choices=[SelectChoice("", "Any"), *(SelectChoice(o, o.capitalize()) for o in OUTCOMES)]
+        "Outcome", choices=[SelectChoice("", "Any"), *(SelectChoice(o, o.capitalize()) for o in OUTCOMES)], default=""
     )
     target = StringField("Target (e.g. user:3, submission:42)", validators=[Optional(), Length(max=80)])
     since = DateField("From (UTC)", validators=[Optional()])
@@ -177,7 +177,7 @@ def audit_log() -> ResponseReturnValue:
         return render_template("admin/audit.html", form=form, page=None), 400
     filters = {name: value for name, value in form.data.items() if name != "page" and value}
     page = db.paginate(_audit_query(filters), page=form.page.data or 1, per_page=AUDIT_PAGE_SIZE, error_out=False)
-    audit.record("list", target="audit", page=page.page, **{k: str(v) for k, v in filters.items()})
+    audit.record("list", target="audit", page=page.page, filters={k: str(v) for k, v in filters.items()})
     db.session.commit()
     arguments = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("admin/audit.html", form=form, page=page, arguments=arguments)

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.extensions import db
 from app.models import AuditEvent, User
@@ -33,3 +35,14 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _no_bulk_changes(state: ORMExecuteState) -> None:
+    """Refuse ``update(AuditEvent)`` and ``delete(AuditEvent)`` through a session.
+
+    The model's own guard sees only objects changed one by one; bulk statements skip it. PostgreSQL's trigger
+    refuses both at the database; SQLite's refuses updates (tests empty the table between runs).
+    """
+    if (state.is_update or state.is_delete) and any(m.class_ is AuditEvent for m in state.all_mappers):
+        raise RuntimeError("the audit trail is append-only")

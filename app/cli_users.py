@@ -26,7 +26,7 @@ def _read_password(email: str) -> str:
     if sys.stdin.isatty():
         password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     problems = accounts.password_problems(password, email)
     if problems:
         raise click.ClickException(" ".join(problems))

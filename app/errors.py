@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from app.extensions import db
 
@@ -32,6 +32,9 @@ def handle_http(error: HTTPException) -> tuple[Response | str, int, list[tuple[s
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if wants_json():
         return jsonify({"errors": {"_": error.description}, "status": code}), code, headers
+    if isinstance(error, SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so the page template cannot render.
+        return Response(error.name, code, mimetype="text/plain"), code, headers
     return render_template("errors/error.html", code=code, title=error.name), code, headers
 
 

@@ -61,9 +61,16 @@ class NotWithdrawable(ValueError):
     """The case is closed (or already withdrawn): the person asks the clinic instead."""
 
 
-def _hash(kind: str, value: str) -> str:
+def contact_hash(kind: str, value: str) -> str:
+    """The keyed hash stored for exact-match search: ``kind`` is "name", "email" or "phone", ``value`` canonical.
+
+    Canonical means as ``app.contact_values`` makes it: ``normalise_name``, ``normalise_email``, ``normalise_phone``.
+    """
     # The kind is part of the digest, so equal strings in different fields never match each other.
     return crypto.keyed_hash(f"{kind}:{value}")
+
+
+_hash = contact_hash  # the earlier private name, still imported elsewhere
 
 
 def _encrypt(value: str | None) -> bytes | None:

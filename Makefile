@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv install migrate run lint typecheck pytest test test-postgres bench
+.PHONY: venv install migrate run lint typecheck pytest test test-postgres bench translations
 
 venv: $(BIN)/python
 
@@ -52,3 +52,11 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python bench/bench_http.py --output docs/benchmarks.md
+
+# Catalogues (README, "Translations"): extract the marked strings, merge them into each language, compile the .mo.
+# templates/_macros is scanned too (Babel skips directories starting with "_" by default).
+BABEL_EXTRACT := -F babel.cfg --ignore-dirs=".* __pycache__" --add-location=file --no-wrap -c TRANSLATORS: --project=lbp-screening
+translations: install
+	$(BIN)/pybabel -q extract $(BABEL_EXTRACT) -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile -d translations --statistics

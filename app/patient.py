@@ -38,7 +38,7 @@ def begin() -> ResponseReturnValue:
     form = FlaskForm()
     if not form.validate():
         abort(400)
-    draft = services.start_draft(questionnaire.current(), str(get_locale() or "en"))
+    draft = services.start_draft(questionnaire.current(), _language())
     db.session.commit()
     session["draft"] = draft.token
     return redirect(url_for(".step", token=draft.token, section=questionnaire.current().sections[0].key), 303)
@@ -51,6 +51,11 @@ def language() -> ResponseReturnValue:
     chosen = request.form.get("lang", "")
     if form.validate() and chosen in current_app.config["LANGUAGES"]:
         session["lang"] = chosen
+        token = session.get("draft")
+        draft = services.live_draft(token, current_app.config["DRAFT_LIFETIME"]) if token else None
+        if draft is not None and draft.language != chosen:
+            draft.language = chosen  # the submission records the language the person used
+            db.session.commit()
     target = request.form.get("next", "")
     # Only our own paths: never redirect elsewhere.
     if not target.startswith("/") or target.startswith("//"):
@@ -96,6 +101,7 @@ def _save_step(token: str, section: str) -> ResponseReturnValue:
         return redirect(url_for(".result", public_id=done.public_id), 303)
     draft, q = _draft_or_404(token)
     current = q.section(section) or abort(404)
+    draft.language = _language()  # the language the person is answering in (their choice, or their browser's)
     form = step_form(q, current, {})
     going_back = request.form.get("action") == "back"
     clean = None if going_back else form.check(draft.answers)
@@ -143,6 +149,10 @@ def result(public_id: str) -> ResponseReturnValue:
         advice=advice,
         patterns=PATTERNS,
     )
+
+
+def _language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def _draft_or_404(token: str) -> tuple[Draft, Questionnaire]:

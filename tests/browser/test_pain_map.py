@@ -12,6 +12,11 @@ PAIN_AREA = current().by_id["pain_area"]
 PAGE_BUDGET_BYTES = 60_000
 
 
+def loaded(page: Page) -> None:
+    """Wait until the page's styles and script have arrived, so closing the page drops no request half-way."""
+    page.wait_for_load_state("load")
+
+
 def open_pain_step(page: Page) -> None:
     page.goto("/")
     page.get_by_role("button", name="Start the check").tap()
@@ -19,6 +24,7 @@ def open_pain_step(page: Page) -> None:
         page.locator(f"label[for='{question}-none']").tap()
     page.get_by_role("button", name="Next").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("About your pain")
+    loaded(page)
 
 
 def region(page: Page, code: str) -> Locator:
@@ -64,7 +70,10 @@ def test_tapping_regions_ticks_and_unticks_the_checkboxes_and_the_list_updates_t
         page.locator(f"label[for='pain_feel-{code}']").tap()
     page.get_by_role("button", name="Next").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("What makes it worse or better")
+    loaded(page)
     page.get_by_role("button", name="Back").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("About your pain")
+    loaded(page)
     expect(region(page, "buttock_left")).to_have_attribute("aria-checked", "true")
     expect(region(page, "lower_back_middle")).to_have_attribute("aria-checked", "true")
     expect(region(page, "lower_leg_right")).to_have_attribute("aria-checked", "false")
@@ -116,12 +125,15 @@ def test_each_patient_page_stays_within_the_page_weight_budget(phone_page: Page)
     page.get_by_role("button", name="Start the check").tap()
     answers = typical_answers()
     for section in current().sections:
+        expect(page.get_by_role("heading", level=1)).to_have_text(section.title)
+        loaded(page)
         for question in section.questions:
             value = answers.get(question.link_id)
             for code in value if isinstance(value, list) else [] if value is None else [value]:
                 page.locator(f"label[for='{question.link_id}-{code}']").tap()
         page.locator("button[value='next']").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
+    loaded(page)
     assert len(documents) == 2 + len(current().sections)  # start, every step, result
     assets = sum(size for url, size in sizes.items() if "/static/" in url)
     assert assets > 0

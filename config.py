@@ -7,6 +7,7 @@ instance folder with a development key, so a fresh clone works without any set-u
 from __future__ import annotations
 
 import base64
+import logging
 import os
 from datetime import timedelta
 from typing import ClassVar
@@ -110,6 +111,12 @@ class ProductionConfig(Config):
         if not isinstance(hash_key, str) or len(hash_key) < 32:
             raise RuntimeError(
                 "Set HASH_KEY to a random value of at least 32 characters (`flask keys generate --hash-key`)."
+            )
+        if str(settings.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+            # Not refused: one worker process is a valid deployment. With more, each counts on its own.
+            logging.getLogger("app.config").warning(
+                "RATELIMIT_STORAGE_URI is memory://: sign-in limits are counted per worker process; "
+                "with more than one worker, point it at Redis (redis://host:6379) and install the redis package."
             )
 
 

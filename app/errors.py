@@ -26,7 +26,9 @@ def register(app: Flask) -> None:
     app.register_error_handler(Exception, handle_unexpected)
 
 
-def handle_http(error: HTTPException) -> tuple[Response | str, int, list[tuple[str, str]]]:
+def handle_http(error: HTTPException) -> Response | tuple[Response | str, int, list[tuple[str, str]]]:
+    if error.response is not None:  # the page was made where the error arose (abort(response), a limit's page)
+        return error.response  # type: ignore[return-value]
     code = error.code or 500
     # Keep what the error says beyond its body (Allow on a 405, Retry-After on a 429 or 503).
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]

@@ -5,7 +5,18 @@ Sign-in and the code page are public; enrolment and the password change need a s
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required
@@ -44,10 +55,15 @@ def _per_account() -> str:
     return str(current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"])
 
 
-def _limited(limit: RequestLimit) -> None:
-    """Record the refusal (the 429 itself, with Retry-After, comes from Flask-Limiter)."""
+def _limited(limit: RequestLimit) -> Response:
+    """Record the refusal and say so on the page itself (Flask-Limiter answers 429 with Retry-After)."""
     audit.record("sign_in", outcome="denied", reason="rate_limited", limit=str(limit.limit), step=request.endpoint)
     db.session.commit()
+    if request.endpoint == "auth.second_factor":
+        page = render_template("auth/two_factor.html", form=CodeForm(), limited=True)
+    else:
+        page = render_template("auth/sign_in.html", form=SignInForm(), limited=True)
+    return make_response(page, 429)
 
 
 def _home() -> str:

@@ -267,6 +267,8 @@ def test_sign_in_is_limited_per_client_address(app, app_factory):
     limited = sign_in(client, "guess9@clinic.test", "wrong guess", environ_base=here)
     assert limited.status_code == 429
     assert int(limited.headers["Retry-After"]) > 0
+    page = limited.get_data(as_text=True)
+    assert "Too many attempts" in page and 'value="guess9@clinic.test"' in page  # the sign-in form, kept filled
     # Another address is not held back, and the page itself stays readable.
     elsewhere = {"REMOTE_ADDR": "198.51.100.2"}
     assert sign_in(client, "guess9@clinic.test", "wrong guess", environ_base=elsewhere).status_code == 401
@@ -293,3 +295,12 @@ def test_sign_in_is_limited_per_account_across_client_addresses(app, app_factory
     [denied] = events(app, "sign_in", outcome="denied")
     assert denied.detail["reason"] == "rate_limited"
     assert denied.ip == "203.0.113.99"
+
+
+def test_production_warns_when_limits_are_counted_per_process(database_url, caplog):
+    from app import create_app
+    from tests.functional.test_database import GOOD_KEY, OTHER_PRODUCTION_KEYS
+
+    settings = {"SECRET_KEY": GOOD_KEY, "SQLALCHEMY_DATABASE_URI": database_url, **OTHER_PRODUCTION_KEYS}
+    create_app({"APP_CONFIG": "production", "RATELIMIT_STORAGE_URI": "memory://", **settings})
+    assert "sign-in limits are counted per worker process" in caplog.text

@@ -9,17 +9,17 @@ from datetime import UTC, datetime
 import pyotp
 import pytest
 import time_machine
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from app import crypto, logs
 from app.auth import SESSION_KEY
 from app.extensions import db
-from app.models import AuditEvent, User
+from app.models import AuditEvent, Submission, User
 from tests import intake
 from tests.answers import typical_answers
 from tests.conftest import PASSWORD
-from tests.staff import add_user, events, sign_in
+from tests.staff import add_user, events, sign_in, signed_in
 
 # The audit trail is append-only
 
@@ -111,6 +111,20 @@ def test_logs_hold_no_password_token_secret_or_contact_detail(app, caplog):
     client.post("/api/v1/assessments", json={"answers": typical_answers(pain_worst=7)})
     patient = app.test_client()
     path = intake.sent(patient, email=PATIENT_EMAIL)
+    reviewed = intake.sent(app.test_client())
+
+    # A practitioner finds, reads, prints and exports it (contact details decrypted for the page).
+    staff = signed_in(app, add_user(app, email="reviewer@clinic.test"))
+    with app.app_context():
+        submission_id = db.session.scalar(select(Submission.id).where(Submission.public_id == reviewed.split("/")[-1]))
+    for query in (intake.NAME, intake.EMAIL, intake.PHONE):
+        staff.post("/staff/search", data={"q": query})
+    for page in (
+        f"/staff/submissions/{submission_id}",
+        f"/staff/submissions/{submission_id}/print",
+        "/staff/export.csv",
+    ):
+        assert staff.get(page).status_code == 200, page
     patient.post(f"{path}/withdraw")
 
     logged = "\n".join(

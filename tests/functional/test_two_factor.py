@@ -166,6 +166,8 @@ def test_code_guesses_are_limited_per_account(app, app_factory):
         limited = client.post("/staff/two-factor", data={"code": code(NOW)}, environ_base={"REMOTE_ADDR": "192.0.2.50"})
         assert limited.status_code == 429
         assert "Retry-After" in limited.headers
+        assert "Too many attempts" in limited.get_data(as_text=True)
+        assert client.get(QUEUE).status_code == 302  # even the right code waits
 
 
 def test_without_the_requirement_no_enrolment_is_asked_for(app):

@@ -2,7 +2,8 @@
 ``QuestionnaireResponse``.
 
 Everything is derived from the declarations in ``app/questionnaires/``, so a new question or option appears here
-without code changes. Pure (standard library and ``app.questionnaire`` only): the API, the CLI and exports share it.
+without code changes. Texts carry their translations from the app's catalogues (``app.catalogues``) in the standard
+``translation`` extension. No Flask: the API, the CLI and exports share it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app import catalogues
 from app.questionnaire import N_, AnswerValue, FieldError, Question, Questionnaire, Section
 
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
@@ -17,6 +19,7 @@ MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 
 ITEM_TYPES = {"single": "choice", "multi": "choice", "integer": "integer", "text": "text"}
 # The one value[x] each kind of question is answered with in a QuestionnaireResponse.
@@ -31,13 +34,29 @@ def option_system(questionnaire: Questionnaire, link_id: str) -> str:
     return f"{questionnaire.url}/options/{link_id}"
 
 
+def translated(element: dict[str, Any], key: str, text: str) -> dict[str, Any]:
+    """Set ``element[key]`` to ``text`` and ``element["_" + key]`` to its translations, one extension per language."""
+    element[key] = text
+    extensions = [
+        {
+            "url": TRANSLATION,
+            "extension": [{"url": "lang", "valueCode": tag}, {"url": "content", "valueString": content}],
+        }
+        for locale, tag in catalogues.LANGUAGE_TAGS.items()
+        if (content := catalogues.translate(text, locale)) is not None
+    ]
+    if extensions:
+        element[f"_{key}"] = {"extension": extensions}
+    return element
+
+
 def questionnaire_resource(questionnaire: Questionnaire) -> dict[str, Any]:
     """The questionnaire as a FHIR R4 ``Questionnaire`` (one group per section, the questions inside)."""
     return {
         "resourceType": "Questionnaire",
         "url": questionnaire.url,
         "version": questionnaire.version,
-        "title": questionnaire.title,
+        **translated({}, "title", questionnaire.title),
         "status": "active",
         "subjectType": ["Patient"],
         "language": "en",
@@ -50,13 +69,13 @@ def _group(questionnaire: Questionnaire, section: Section) -> dict[str, Any]:
     return {
         "linkId": section.key,
         "type": "group",
-        "text": section.title,
+        **translated({}, "text", section.title),
         "item": [*([intro] if intro else []), *(_question(questionnaire, q) for q in section.questions)],
     }
 
 
 def _display(link_id: str, text: str, control: str | None = None) -> dict[str, Any]:
-    item: dict[str, Any] = {"linkId": link_id, "type": "display", "text": text}
+    item: dict[str, Any] = {"linkId": link_id, "type": "display", **translated({}, "text", text)}
     if control:
         item["extension"] = [
             {
@@ -70,7 +89,7 @@ def _display(link_id: str, text: str, control: str | None = None) -> dict[str, A
 def _question(questionnaire: Questionnaire, question: Question) -> dict[str, Any]:
     item: dict[str, Any] = {
         "linkId": question.link_id,
-        "text": question.text,
+        **translated({}, "text", question.text),
         "type": ITEM_TYPES[question.kind],
         "required": question.required,
     }
@@ -80,7 +99,7 @@ def _question(questionnaire: Questionnaire, question: Question) -> dict[str, Any
         system = option_system(questionnaire, question.link_id)
         item["answerOption"] = [
             {
-                "valueCoding": {"system": system, "code": option.code, "display": option.text},
+                "valueCoding": translated({"system": system, "code": option.code}, "display", option.text),
                 **({"extension": [{"url": OPTION_EXCLUSIVE, "valueBoolean": True}]} if option.exclusive else {}),
             }
             for option in question.options

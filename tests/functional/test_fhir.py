@@ -8,7 +8,7 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
 
-from app import fhir
+from app import catalogues, fhir
 from app.questionnaire import current
 from tests.answers import typical_answers
 
@@ -274,3 +274,50 @@ def test_a_canonical_with_or_without_version_is_accepted():
         item = {"linkId": "pain_worst", "answer": [{"valueInteger": 3}]}
         answers, errors = fhir.answers_from_response(response(item, questionnaire=canonical), questionnaire)
         assert (answers, errors) == ({"pain_worst": 3}, {})
+
+
+def translations_of(element: dict[str, Any], key: str) -> dict[str, str]:
+    """The ``translation`` extensions on one primitive, as {language tag: text}."""
+    found = {}
+    for extension in element.get(f"_{key}", {}).get("extension", []):
+        assert extension["url"] == fhir.TRANSLATION
+        parts = {part["url"]: part for part in extension["extension"]}
+        found[parts["lang"]["valueCode"]] = parts["content"]["valueString"]
+    return found
+
+
+def test_every_text_carries_its_chinese_translation(resource):
+    zh = catalogues.translations("zh_Hans").gettext
+    assert translations_of(resource, "title") == {"zh-Hans": zh(current().title)}
+    texts = 0
+    for item in walk(resource["item"]):
+        assert translations_of(item, "text") == {"zh-Hans": zh(item["text"])}, item["linkId"]
+        assert zh(item["text"]) != item["text"]
+        texts += 1
+        for option in item.get("answerOption", []):
+            coding = option["valueCoding"]
+            assert translations_of(coding, "display") == {"zh-Hans": zh(coding["display"])}, coding["code"]
+            texts += 1
+    assert texts > 200
+    questions = questions_of(resource)
+    assert translations_of(questions["pain_area"], "text") == {"zh-Hans": "您哪里痛？"}
+
+
+def test_the_translations_validate_as_fhir_r4b(resource):
+    parsed = FhirQuestionnaire.model_validate(resource)
+    pain = next(i for i in parsed.item if i.linkId == "pain")
+    area = next(i for i in pain.item if i.linkId == "pain_area")
+    (translation,) = area.text__ext.extension
+    assert translation.url == fhir.TRANSLATION
+    assert [(e.url, e.valueCode or e.valueString) for e in translation.extension] == [
+        ("lang", "zh-Hans"),
+        ("content", "您哪里痛？"),
+    ]
+    middle = area.answerOption[0].valueCoding
+    assert middle.code == "lower_back_middle"
+    assert middle.display__ext.extension[0].extension[1].valueString == "腰部正中"
+
+
+def test_a_text_without_a_translation_carries_no_extension():
+    element = fhir.translated({}, "text", "Not a message of this app")
+    assert element == {"text": "Not a message of this app"}

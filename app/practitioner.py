@@ -30,8 +30,16 @@ require_staff(bp, "practitioner", "admin")
 # Exports and the overview, under the same guard (a nested blueprint runs its parent's before_request).
 bp.register_blueprint(reports_bp)
 
+FLAG_LEVELS = ("emergency", "urgent", "refer")
 STATUS_PREFIX = "status"
 ERASE_PREFIX = "erase"
+
+
+@bp.app_template_filter("flag_levels")
+def flag_levels(red_flags: list[dict[str, Any]]) -> list[str]:
+    """The levels of a result's red flags, most serious first, each once."""
+    levels = {flag.get("level") for flag in red_flags}
+    return [level for level in FLAG_LEVELS if level in levels]
 
 
 @bp.get("/")
@@ -41,17 +49,18 @@ def queue() -> ResponseReturnValue:
     after = queue_service.Cursor.decode(request.args.get("after"))
     with_contact = may_see_contact(current_user)
     listing = queue_service.listing(filters, after, with_contact=with_contact)
-    db.session.commit()
-    return render_template(
-        "practitioner/queue.html",
-        with_contact=with_contact,
-        filters=filters,
-        problems=problems,
-        listing=listing,
-        first_page=after is None,
-        search_form=SearchForm(formdata=None),
-        patterns=PATTERNS,
-        advice=advice,
+    return _committed(
+        render_template(
+            "practitioner/queue.html",
+            with_contact=with_contact,
+            filters=filters,
+            problems=problems,
+            listing=listing,
+            first_page=after is None,
+            search_form=SearchForm(formdata=None),
+            patterns=PATTERNS,
+            advice=advice,
+        )
     )
 
 
@@ -75,8 +84,7 @@ def search() -> ResponseReturnValue:
 @bp.get("/submissions/<int:submission_id>")
 def submission(submission_id: int) -> ResponseReturnValue:
     found = review.open_submission(submission_id) or abort(404)
-    db.session.commit()
-    return _render(found)
+    return _committed(_render(found))
 
 
 @bp.post("/submissions/<int:submission_id>/assessment")
@@ -133,8 +141,7 @@ def _refused(found: Submission, what: str, code: int, **forms: Any) -> ResponseR
     db.session.rollback()
     found = review.load(found.id) or abort(404)
     review.record_refusal(found, what, "invalid" if code == 422 else "refused")
-    db.session.commit()
-    return _render(found, **forms), code
+    return _committed(_render(found, **forms)), code
 
 
 def _conflict(submission_id: int, what: str, **forms: Any) -> ResponseReturnValue:
@@ -142,12 +149,11 @@ def _conflict(submission_id: int, what: str, **forms: Any) -> ResponseReturnValu
     db.session.rollback()
     found = review.load(submission_id) or abort(404)
     review.record_refusal(found, what, "conflict")
-    db.session.commit()
     if "assessment" in forms:
         forms["assessment"].rebase(review.review_version(found))
     if "status" in forms:
         forms["status"].rebase(found.row_version)
-    return _render(found, conflict=what, **forms), 409
+    return _committed(_render(found, conflict=what, **forms)), 409
 
 
 def _render(found: Submission, conflict: str | None = None, **forms: Any) -> str:
@@ -164,3 +170,10 @@ def _render(found: Submission, conflict: str | None = None, **forms: Any) -> str
         conflict=conflict,
         field_name=field_name,
     )
+
+
+def _committed(page: str) -> str:
+    """Commit the audit event of a page once it is rendered: the page reads its rows as loaded (a commit expires
+    them), and no page goes out unless its audit event is stored."""
+    db.session.commit()
+    return page

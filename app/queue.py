@@ -14,16 +14,14 @@ hash ``app.intake_service`` stores for exact-match search.
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy import CompoundSelect, Select, and_, func, or_, select, union_all
+from sqlalchemy.orm import defer, joinedload
 
 from app import audit, crypto
 from app.contact_values import InvalidContact, normalise_email, normalise_name, normalise_phone
@@ -207,7 +205,7 @@ class _Key:
 def page(filters: Filters, after: Cursor | None = None, size: int | None = None) -> Page:
     """One page of the queue after ``after`` (or the first page), with contact and review loaded."""
     size = size or PAGE_SIZE
-    keys = list(keys_after(filters, after, size + 1))
+    keys = keys_after(filters, after, size + 1)
     more = len(keys) > size
     keys = keys[:size]
     rows = rows_by_id([k.id for k in keys])
@@ -222,37 +220,80 @@ def rows_by_id(ids: Sequence[int]) -> list[Submission]:
     query = (
         select(Submission)
         .where(Submission.id.in_(ids))
-        .options(defer(Submission.answers), selectinload(Submission.contact), selectinload(Submission.review))
+        .options(defer(Submission.answers), joinedload(Submission.contact), joinedload(Submission.review))
     )
     found = {s.id: s for s in db.session.scalars(query)}
     return [found[i] for i in ids if i in found]
 
 
-def keys_after(filters: Filters, after: Cursor | None, limit: int) -> Iterator[_Key]:
-    """Up to ``limit`` row keys in queue order after ``after``: urgent rows first, each urgency merged over kinds."""
+def keys_after(filters: Filters, after: Cursor | None, limit: int) -> list[_Key]:
+    """Up to ``limit`` row keys in queue order after ``after``.
+
+    One statement: each (urgency, kind) range is its own index scan of at most ``limit`` rows, joined with UNION ALL
+    (one round trip to the database), and the few rows are put in queue order here. A search by contact detail
+    first finds the few submissions with that keyed hash, then reads just those.
+    """
+    query = keys_statement(filters, after, limit, contact_ids(filters))
+    if query is None:
+        return []
+    keys = [_Key(bool(urgent), created_at, id_) for urgent, created_at, id_ in db.session.execute(query)]
+    keys.sort(key=lambda k: (k.urgent, k.created_at, k.id), reverse=True)
+    return keys[:limit]
+
+
+def contact_ids(filters: Filters) -> list[int] | None:
+    """The submissions whose contact detail has the searched keyed hash (None when not searching by contact)."""
+    if filters.contact is None:
+        return None
+    field, digest = filters.contact
+    column = getattr(Contact, f"{field}_hash")
+    return list(db.session.scalars(select(Contact.submission_id).where(column == digest)))
+
+
+def keys_statement(
+    filters: Filters, after: Cursor | None, limit: int, among: list[int] | None = None
+) -> Select[Any] | CompoundSelect[Any] | None:
+    """The statement ``keys_after`` runs (None when nothing can match), also for EXPLAIN in the benchmark.
+
+    ``among``: the only submissions that can match (a contact search), read by primary key and sorted here.
+    """
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        return
-    remaining = limit
-    for urgent in _urgencies(filters, after):
-        bound = (after.created_at, after.id) if after is not None and after.urgent == urgent else None
-        scans = [_scan(filters, kind, urgent, bound, remaining) for kind in filters.kinds]
-        merged = heapq.merge(*scans, key=lambda k: (k.created_at, k.id), reverse=True)
-        for key in islice(merged, remaining):
-            yield key
-            remaining -= 1
-        if remaining <= 0:
-            return
+        return None
+    if among is not None or filters.reference:
+        return _search(filters, after, limit, among)
+    scans = [
+        _scan(filters, kind, urgent, (after.created_at, after.id) if after and after.urgent == urgent else None, limit)
+        for urgent in _urgencies(filters, after)
+        for kind in filters.kinds
+    ]
+    if not scans:
+        return None
+    return scans[0] if len(scans) == 1 else union_all(*(select(scan.subquery()) for scan in scans))
+
+
+def status_counts_statement(kinds: Sequence[str]) -> Select[Any]:
+    """Counts per (kind, status): one pass over the matching prefix of ``ix_submission_queue``, index only."""
+    return (
+        select(Submission.status, func.count())
+        .where(Submission.kind.in_(kinds))
+        .group_by(Submission.kind, Submission.status)
+    )
 
 
 def _urgencies(filters: Filters, after: Cursor | None) -> tuple[bool, ...]:
     wanted: tuple[bool, ...] = {"urgent": (True,), "none": (False,)}.get(filters.red_flags or "", (True, False))
+    if filters.pattern in PATTERNS:
+        # An urgent result never names a pattern (red flags override everything, app.rules): skip that whole range
+        # rather than read every urgent row to find none.
+        wanted = tuple(u for u in wanted if not u)
     if after is not None and not after.urgent:
         wanted = tuple(u for u in wanted if not u)  # the urgent rows came before this page
     return wanted
 
 
-def _scan(filters: Filters, kind: str, urgent: bool, before: tuple[datetime, int] | None, limit: int) -> list[_Key]:
-    query = select(Submission.created_at, Submission.id).where(Submission.kind == kind, Submission.urgent == urgent)
+def _scan(filters: Filters, kind: str, urgent: bool, before: tuple[datetime, int] | None, limit: int) -> Select[Any]:
+    query = select(Submission.urgent, Submission.created_at, Submission.id)
+    query = query.where(Submission.kind == kind, Submission.urgent == urgent)
     query = _filtered(query, filters)
     if before is not None:
         created_at, last_id = before
@@ -261,8 +302,30 @@ def _scan(filters: Filters, kind: str, urgent: bool, before: tuple[datetime, int
             Submission.created_at <= created_at,
             or_(Submission.created_at < created_at, Submission.id < last_id),
         )
-    query = query.order_by(Submission.created_at.desc(), Submission.id.desc()).limit(limit)
-    return [_Key(urgent, row[0], row[1]) for row in db.session.execute(query)]
+    return query.order_by(Submission.created_at.desc(), Submission.id.desc()).limit(limit)
+
+
+def _search(filters: Filters, after: Cursor | None, limit: int, among: list[int] | None) -> Select[Any] | None:
+    """A search matches a handful of rows: find them by reference or primary key, then sort that handful."""
+    if among is not None and not among:
+        return None
+    query = select(Submission.urgent, Submission.created_at, Submission.id)
+    query = _filtered(query.where(Submission.kind.in_(filters.kinds)), filters)
+    if among is not None:
+        query = query.where(Submission.id.in_(among))
+    urgencies = _urgencies(filters, None)
+    if len(urgencies) == 1:
+        query = query.where(Submission.urgent == urgencies[0])
+    if after is not None:
+        created_at, last_id = after.created_at, after.id
+        same = and_(
+            Submission.urgent == after.urgent,
+            or_(Submission.created_at < created_at, and_(Submission.created_at == created_at, Submission.id < last_id)),
+        )
+        # Urgent rows come first: after an urgent row, every non-urgent row is still to come.
+        query = query.where(or_(same, Submission.urgent.is_(False)) if after.urgent else same)
+    order = (Submission.urgent.desc(), Submission.created_at.desc(), Submission.id.desc())
+    return query.order_by(*order).limit(limit)
 
 
 def _filtered(query: _S, filters: Filters) -> _S:
@@ -279,10 +342,6 @@ def _filtered(query: _S, filters: Filters) -> _S:
         query = query.where(Submission.created_at < _start_of(filters.date_to + timedelta(days=1)))
     if filters.reference:
         query = query.where(Submission.reference == filters.reference)
-    if filters.contact:
-        field, digest = filters.contact
-        column = getattr(Contact, f"{field}_hash")
-        query = query.where(Submission.id.in_(select(Contact.submission_id).where(column == digest)))
     return query
 
 
@@ -291,12 +350,10 @@ def _start_of(day: date) -> datetime:
 
 
 def status_counts(kinds: Sequence[str]) -> dict[str, int]:
-    """How many submissions of these kinds are in each status (one index-only range count per kind)."""
+    """How many submissions of these kinds are in each status."""
     counts = dict.fromkeys(STATUSES, 0)
-    for kind in kinds:
-        query = select(Submission.status, func.count()).where(Submission.kind == kind).group_by(Submission.status)
-        for status, count in db.session.execute(query):
-            counts[status] = counts.get(status, 0) + int(count)
+    for status, count in db.session.execute(status_counts_statement(kinds)):
+        counts[status] = counts.get(status, 0) + int(count)
     return counts
 
 
@@ -309,7 +366,7 @@ def all_keys(filters: Filters, batch: int = 1000) -> Iterator[list[int]]:
     """Every matching submission id in queue order, in batches (for exports)."""
     after: Cursor | None = None
     while True:
-        keys = list(keys_after(filters, after, batch))
+        keys = keys_after(filters, after, batch)
         if not keys:
             return
         yield [k.id for k in keys]

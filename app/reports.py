@@ -57,8 +57,9 @@ def export_fhir(submission_id: int) -> ResponseReturnValue:
 def print_summary(submission_id: int) -> ResponseReturnValue:
     """A printable intake summary (print CSS: no navigation, no forms)."""
     found = review.open_submission(submission_id, "export", format="print") or abort(404)
-    db.session.commit()
-    return render_template("practitioner/print.html", **review.page_data(found, current_user), printed_at=utcnow())
+    page = render_template("practitioner/print.html", **review.page_data(found, current_user), printed_at=utcnow())
+    db.session.commit()  # after rendering: a commit would expire the rows the page reads
+    return page
 
 
 @bp.get("/overview")

@@ -55,6 +55,7 @@ def test_filters_by_status_pattern_date_and_red_flags(app, practitioner_client):
     assert references(page(c, pattern="none")) == refs(app, urgent_new)
     assert references(page(c, flags="urgent")) == refs(app, urgent_new)
     assert references(page(c, flags="none")) == refs(app, cold_booked, kidney_new)
+    assert references(page(c, pattern="kidney_deficiency", flags="urgent")) == []
     # Dates are whole UTC days, both ends included.
     assert references(page(c, **{"from": "2026-03-03", "to": "2026-03-12"})) == refs(app, urgent_new, cold_booked)
     assert references(page(c, **{"from": "2026-03-02", "to": "2026-03-02"})) == refs(app, kidney_new)
@@ -213,6 +214,32 @@ def next_cursor(text: str) -> str:
     match = re.search(r'href="([^"]*)" rel="next"', text)
     assert match
     return parse_qs(urlsplit(html.unescape(match.group(1))).query)["after"][0]
+
+
+def test_search_results_page_in_queue_order_too(app, practitioner_client, monkeypatch):
+    monkeypatch.setattr(queue, "PAGE_SIZE", 2)
+    ids = [
+        sent(app, URGENT if n in (1, 3) else None, name="Ann Lee-Wong", created_at=T0 + timedelta(hours=n % 3))
+        for n in range(5)
+    ]
+    sent(app, name="Someone Else", email="else@example.com", phone="+447400999888")
+    with app.app_context():
+        rows = sorted(
+            (db.session.get(Submission, i) for i in ids),
+            key=lambda s: (s.urgent, s.created_at, s.id),  # type: ignore[union-attr]
+            reverse=True,
+        )
+        wanted = [s.reference for s in rows]  # type: ignore[union-attr]
+    _, args = search(practitioner_client, "Ann Lee-Wong")
+    query = {"find": args["find"][0]}
+    seen: list[str] = []
+    for _ in range(5):
+        text = page(practitioner_client, **query)
+        seen += references(text)
+        if 'rel="next"' not in text:
+            break
+        query["after"] = next_cursor(text)
+    assert seen == wanted
 
 
 def test_a_damaged_cursor_starts_at_the_first_page(app, practitioner_client):

@@ -178,3 +178,20 @@ def test_the_pain_map_is_drawn_from_the_options_and_waits_for_the_script(zh_clie
         assert f'id="pain_area-{option.code}"' in page  # the checkbox stays
         assert tag.group(0).count("data-code") == 1
     assert page.count('class="pain-shape"') == sum(len(shapes) for shapes in pain_map.REGIONS.values())
+
+
+def test_a_second_pattern_and_the_list_of_problems_read_as_chinese_sentences(zh_client: FlaskClient) -> None:
+    answers = typical_answers(
+        onset="injury",
+        pain_feel=["dull_ache", "sore_weak", "stabbing"],
+        worse_with=["exertion", "standing", "pressure", "night"],
+        sitting_hours="over_8",
+    )
+    text = visible_text(zh_client.get(complete(zh_client, answers)).get_data(as_text=True))
+    assert "您的回答也符合：气滞血瘀。" in text.replace(" ", "")
+
+    token = start(zh_client)
+    page = zh_client.post(step_url(token, "safety"), data={"rf_now": ["none"]}).get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S)
+    assert summary is not None
+    assert "以下有符合您的情况吗？：请至少勾选一项" in visible_text(summary.group(0)).replace(" ", "")

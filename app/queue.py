@@ -271,11 +271,11 @@ def keys_statement(
     return scans[0] if len(scans) == 1 else union_all(*(select(scan.subquery()) for scan in scans))
 
 
-def status_counts_statement(kinds: Sequence[str]) -> Select[Any]:
-    """Counts per (kind, status): one pass over the matching prefix of ``ix_submission_queue``, index only."""
+def status_counts_statement() -> Select[Any]:
+    """Intake per status: one pass over the intake prefix of ``ix_submission_queue``, from the index alone."""
     return (
         select(Submission.status, func.count())
-        .where(Submission.kind.in_(kinds))
+        .where(Submission.kind == "intake")
         .group_by(Submission.kind, Submission.status)
     )
 
@@ -349,11 +349,11 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def status_counts(kinds: Sequence[str]) -> dict[str, int]:
-    """How many submissions of these kinds are in each status."""
+def status_counts() -> dict[str, int]:
+    """How many intake submissions are in each status: the workflow's workload (self-screens have no workflow)."""
     counts = dict.fromkeys(STATUSES, 0)
-    for status, count in db.session.execute(status_counts_statement(kinds)):
-        counts[status] = counts.get(status, 0) + int(count)
+    for status, count in db.session.execute(status_counts_statement()):
+        counts[status] = int(count)
     return counts
 
 
@@ -388,4 +388,4 @@ def listing(filters: Filters, after: Cursor | None, *, with_contact: bool) -> Li
     result = page(filters, after)
     audit.record("list", target="queue", count=len(result.rows), first_page=after is None, **filters.summary())
     names = contact_names(result.rows) if with_contact else {}
-    return Listing(result, status_counts(filters.kinds), names)
+    return Listing(result, status_counts(), names)

@@ -250,7 +250,7 @@ def plans(url: str, cursor: str, find: str) -> list[str]:
             queue.Filters(include_screens=True), queue.Cursor.decode(cursor), PAGE + 1
         ),
         "name search": queue.keys_statement(queue.Filters(contact=(field, digest)), None, PAGE + 1, among),
-        "counts per status": queue.status_counts_statement(("intake",)),
+        "counts per status": queue.status_counts_statement(),
     }
     lines = []
     with app.app_context(), db.engine.connect() as conn:

@@ -72,17 +72,17 @@ def test_unknown_filter_values_are_ignored_and_said_so(app, practitioner_client)
     assert "<b>x</b>" not in text
 
 
-def test_counts_per_status_follow_the_kind_filter(app, practitioner_client):
+def test_counts_per_status_are_the_intake_workload(app, practitioner_client):
     sent(app)
     sent(app, status="contacted")
     sent(app, status="contacted")
     stored(app)
-    intake_only = page(practitioner_client)
-    assert "All statuses (3)" in intake_only
-    assert "New (1)" in intake_only
-    assert "Contacted (2)" in intake_only
-    assert "Booked (0)" in intake_only
-    assert "New (2)" in page(practitioner_client, screens="1")
+    for text in (page(practitioner_client), page(practitioner_client, screens="1", status="booked")):
+        # Self-screens have no workflow, so they are not counted, whatever the list shows.
+        assert "All intake (3)" in text
+        assert "New (1)" in text
+        assert "Contacted (2)" in text
+        assert "Booked (0)" in text
 
 
 def search(client: FlaskClient, text: str, **filters: str) -> tuple[str, dict[str, list[str]]]:

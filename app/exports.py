@@ -21,6 +21,7 @@ from app.intake_service import contact_details
 from app.models import Submission
 from app.questionnaire import PATTERNS, AnswerValue, Question, by_version, current
 from app.questionnaires import VERSIONS
+from app.queue_filters import Filters
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"); tab and carriage
 # return are on OWASP's list too. Such cells are written with a leading apostrophe, which shows as text.
@@ -132,7 +133,7 @@ def row(submission: Submission, questions: list[Question], with_contact: bool) -
     return [guard(cell) for cell in cells]
 
 
-def csv_lines(filters: queue.Filters, with_contact: bool) -> Iterator[str]:
+def csv_lines(filters: Filters, with_contact: bool) -> Iterator[str]:
     """The filtered queue as CSV, in queue order, a batch of rows at a time (memory does not grow with the rows)."""
     questions = question_columns()
     buffer = io.StringIO()

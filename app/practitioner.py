@@ -1,5 +1,5 @@
 """Practitioners' workspace (blueprint ``practitioner``): the review queue, a submission's page with the
-practitioner's own assessment and the status workflow, and the exports.
+practitioner's own assessment and the status workflow, and erasure on request (exports: ``app.reports``).
 
 Every route needs a signed-in practitioner or admin (one guard for the blueprint, ``app.guards``). Views parse,
 make one service call, commit once and redirect (Post/Redirect/Get); the services write the audit trail.
@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from app import advice, review
+from app import advice, queue_filters, review
 from app import queue as queue_service
 from app.extensions import db
 from app.guards import require_staff
@@ -45,7 +45,7 @@ def flag_levels(red_flags: list[dict[str, Any]]) -> list[str]:
 @bp.get("/")
 def queue() -> ResponseReturnValue:
     """Submissions to review: urgent first, then newest; filtered, searched and paged by the query string."""
-    filters, problems = queue_service.parse_filters(request.args)
+    filters, problems = queue_filters.parse_filters(request.args)
     after = queue_service.Cursor.decode(request.args.get("after"))
     with_contact = may_see_contact(current_user)
     listing = queue_service.listing(filters, after, with_contact=with_contact)
@@ -68,14 +68,14 @@ def queue() -> ResponseReturnValue:
 def search() -> ResponseReturnValue:
     """Turn the search text into a reference code or a keyed hash, so no name or number ends up in a URL."""
     form = SearchForm()
-    filters, _ = queue_service.parse_filters(MultiDict(request.form))
+    filters, _ = queue_filters.parse_filters(MultiDict(request.form))
     kept = filters.args(reference=None, contact=None)
     if not form.validate_on_submit():
         flash("Type a reference code, or a full name, email address or phone number.")
         return redirect(url_for(".queue", **kept), 303)
     try:
-        found = queue_service.search_args(form.q.data, current_app.config["PHONE_REGION"])
-    except queue_service.SearchProblem:
+        found = queue_filters.search_args(form.q.data, current_app.config["PHONE_REGION"])
+    except queue_filters.SearchProblem:
         flash("That is not an email address or phone number that could be stored; check it and try again.")
         return redirect(url_for(".queue", **kept), 303)
     return redirect(url_for(".queue", **kept, **found), 303)

@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -120,5 +119,3 @@ class EraseForm(FlaskForm):
 
 class SearchForm(FlaskForm):
     q = StringField("Reference code, or exact name, email or phone", validators=[InputRequired(), Length(max=254)])
-    # The queue's filters, kept while searching.
-    filters = HiddenField()

@@ -1,22 +1,17 @@
-"""The review queue: filters, search, keyset pagination and counts per status.
+"""The review queue: keyset pagination, counts per status, and a page as the practitioner sees it.
 
 Order: urgent (red-flag) first, then newest, then id, which is the order of the composite indexes
 ``ix_submission_queue`` (kind, status, urgent, created_at, id) and ``ix_submission_kind_urgent_created`` (kind,
 urgent, created_at, id). A page is read as a few index range scans, one per (urgent, kind) pair, each already in
-(created_at, id) order, and merged here: an IN list or an OR over the leading columns would make either engine sort
-every matching row instead. Pages are keyset-paginated: the next page starts after the last row's (urgent,
-created_at, id), so the 500th page costs what the first does.
-
-Search never puts a name, email address or phone number in a URL (nor in the audit trail): the search form is
-posted, and the queue is then addressed by the reference code or by the keyed hash of the contact detail, the same
-hash ``app.intake_service`` stores for exact-match search.
+(created_at, id) order, joined with UNION ALL and merged here: an IN list or an OR over the leading columns would
+make either engine sort every matching row instead. Pages are keyset-paginated: the next page starts after the last
+row's (urgent, created_at, id), so the 500th page costs what the first does. Filters and search: ``app.queue_filters``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -24,144 +19,14 @@ from sqlalchemy import CompoundSelect, Select, and_, func, or_, select, union_al
 from sqlalchemy.orm import defer, joinedload
 
 from app import audit, crypto
-from app.contact_values import InvalidContact, normalise_email, normalise_name, normalise_phone
 from app.extensions import db
-from app.intake_service import _hash as contact_hash
-from app.intake_service import normalise_reference
 from app.models import STATUSES, Contact, Submission
 from app.questionnaire import PATTERNS
+from app.queue_filters import NO_PATTERN, Filters
 
 PAGE_SIZE = 50
-KINDS = ("intake", "screen")
-NO_PATTERN = "none"  # urgent, withdrawn, or no clear pattern
-RED_FLAG_CHOICES = ("urgent", "none")
-CONTACT_FIELDS = ("name", "email", "phone")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_DIGEST = re.compile(r"[0-9a-f]{64}")
-_PHONE_LIKE = re.compile(r"[+\d][\d\s().-]*")
 _S = TypeVar("_S", bound=Select)  # type: ignore[type-arg]
-
-
-@dataclass(frozen=True)
-class Filters:
-    include_screens: bool = False
-    status: str | None = None
-    pattern: str | None = None  # a pattern code, or NO_PATTERN
-    date_from: date | None = None
-    date_to: date | None = None  # inclusive
-    red_flags: str | None = None  # "urgent" (emergency or urgent flag) or "none"
-    reference: str | None = None
-    contact: tuple[str, str] | None = None  # (field, keyed hash of the normalised value)
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        return KINDS if self.include_screens else ("intake",)
-
-    @property
-    def searching(self) -> str | None:
-        """What the search looks for ("reference", "name", "email" or "phone"), never the value itself."""
-        if self.reference:
-            return "reference"
-        return self.contact[0] if self.contact else None
-
-    def args(self, **changes: Any) -> dict[str, str]:
-        """The filters as query-string arguments, for links to other pages, the export and back."""
-        f = replace(self, **changes)
-        values = {
-            "screens": "1" if f.include_screens else None,
-            "status": f.status,
-            "pattern": f.pattern,
-            "from": f.date_from.isoformat() if f.date_from else None,
-            "to": f.date_to.isoformat() if f.date_to else None,
-            "flags": f.red_flags,
-            "ref": f.reference,
-            "find": f"{f.contact[0]}.{f.contact[1]}" if f.contact else None,
-        }
-        return {k: v for k, v in values.items() if v}
-
-    def summary(self) -> dict[str, Any]:
-        """For the audit trail: what was filtered on, and by what kind of search (no searched value)."""
-        args = self.args()
-        args.pop("find", None)
-        args.pop("ref", None)
-        return {"filters": args, "search": self.searching}
-
-
-def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
-    """Filters from query-string arguments; values that are not allowed are dropped and named in the problems."""
-    problems: list[str] = []
-
-    def choice(key: str, allowed: Iterable[str], label: str) -> str | None:
-        value = (args.get(key) or "").strip()
-        if value and value not in allowed:
-            problems.append(f"Unknown {label} ignored.")
-            return None
-        return value or None
-
-    def day(key: str, label: str) -> date | None:
-        value = (args.get(key) or "").strip()
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            problems.append(f"The {label} date was not a date (YYYY-MM-DD) and is ignored.")
-            return None
-
-    reference = None
-    if args.get("ref"):
-        reference = normalise_reference(args["ref"])
-        if reference is None:
-            problems.append("That is not a reference code; the search is ignored.")
-    contact = None
-    if args.get("find"):
-        field, _, digest = args["find"].partition(".")
-        if field in CONTACT_FIELDS and _DIGEST.fullmatch(digest):
-            contact = (field, digest)
-        else:
-            problems.append("The search link is damaged; the search is ignored.")
-    filters = Filters(
-        include_screens=args.get("screens") == "1",
-        status=choice("status", STATUSES, "status"),
-        pattern=choice("pattern", (*PATTERNS, NO_PATTERN), "pattern"),
-        date_from=day("from", "from"),
-        date_to=day("to", "to"),
-        red_flags=choice("flags", RED_FLAG_CHOICES, "red-flag filter"),
-        reference=reference,
-        contact=contact,
-    )
-    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        problems.append("The date range ends before it starts: no submission can match.")
-    return filters, problems
-
-
-class SearchProblem(ValueError):
-    """The search text is neither a reference code nor a name, email address or phone number we can read."""
-
-
-def search_args(text: str, region: str) -> dict[str, str]:
-    """The query arguments that find ``text``: a reference code, else the keyed hash of a name, email or phone."""
-    text = text.strip()
-    if not text:
-        return {}
-    reference = normalise_reference(text)
-    # Some names also spell a valid code ("Mary Kate"): a code that no submission has is searched as a name.
-    if reference and (text.upper().startswith("LBP") or _reference_exists(reference)):
-        return {"ref": reference}
-    try:
-        if "@" in text:
-            field, value = "email", normalise_email(text)
-        elif _PHONE_LIKE.fullmatch(text) and sum(c.isdigit() for c in text) >= 6:
-            field, value = "phone", normalise_phone(text, region)
-        else:
-            field, value = "name", normalise_name(text)
-    except InvalidContact:
-        raise SearchProblem("not a readable email address or phone number") from None
-    return {"find": f"{field}.{contact_hash(field, value)}"}
-
-
-def _reference_exists(reference: str) -> bool:
-    return db.session.scalar(select(Submission.id).where(Submission.reference == reference)) is not None
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from app import audit, exports, overview, review
-from app import queue as queue_service
+from app import audit, exports, overview, queue_filters, review
 from app.extensions import db
 from app.models import utcnow
 from app.permissions import may_see_contact
@@ -25,7 +24,7 @@ FHIR_JSON = "application/fhir+json"
 @bp.get("/export.csv")
 def export_csv() -> ResponseReturnValue:
     """The filtered queue as CSV, streamed in queue order."""
-    filters, _ = queue_service.parse_filters(request.args)
+    filters, _ = queue_filters.parse_filters(request.args)
     with_contact = may_see_contact(current_user)
     audit.record("export", target="queue", format="csv", contact=with_contact, **filters.summary())
     db.session.commit()

@@ -35,12 +35,7 @@ from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from app import (  # noqa: E402
-    create_app,
-    passwords,
-    queue,
-    seed,
-)
+from app import create_app, passwords, queue, queue_filters, seed  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Contact, Submission, User  # noqa: E402
 from app.questionnaire import current  # noqa: E402
@@ -239,17 +234,19 @@ def plans(url: str, cursor: str, find: str) -> list[str]:
     since = (datetime.now(UTC) - timedelta(days=90)).date()
     field, _, digest = find.partition(".")
     with app.app_context():
-        among = queue.contact_ids(queue.Filters(contact=(field, digest)))
+        among = queue.contact_ids(queue_filters.Filters(contact=(field, digest)))
     statements = {
-        "first page (intake)": queue.keys_statement(queue.Filters(), None, PAGE + 1),
-        "first page with self-screens": queue.keys_statement(queue.Filters(include_screens=True), None, PAGE + 1),
+        "first page (intake)": queue.keys_statement(queue_filters.Filters(), None, PAGE + 1),
+        "first page with self-screens": queue.keys_statement(
+            queue_filters.Filters(include_screens=True), None, PAGE + 1
+        ),
         "filtered": queue.keys_statement(
-            queue.Filters(status="new", pattern="cold_damp", date_from=since), None, PAGE + 1
+            queue_filters.Filters(status="new", pattern="cold_damp", date_from=since), None, PAGE + 1
         ),
         f"page {DEEP_PAGE}": queue.keys_statement(
-            queue.Filters(include_screens=True), queue.Cursor.decode(cursor), PAGE + 1
+            queue_filters.Filters(include_screens=True), queue.Cursor.decode(cursor), PAGE + 1
         ),
-        "name search": queue.keys_statement(queue.Filters(contact=(field, digest)), None, PAGE + 1, among),
+        "name search": queue.keys_statement(queue_filters.Filters(contact=(field, digest)), None, PAGE + 1, among),
         "counts per status": queue.status_counts_statement(),
     }
     lines = []

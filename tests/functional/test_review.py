@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -253,6 +254,34 @@ def test_a_concurrent_edit_is_refused_with_409_and_nothing_is_overwritten(app, p
     assert review is not None
     assert review.notes == "Second's own notes."
     assert review.row_version == 2
+
+
+def test_simultaneous_saves_keep_one_and_refuse_the_other(app, practitioner_client):
+    """Two practitioners press Save at the same moment from the same version: one is saved, the other gets 409."""
+    submission_id = sent(app)
+    other = second_practitioner(app)
+    page = view(practitioner_client, submission_id)
+    start = threading.Barrier(2)
+    codes: dict[str, int] = {}
+
+    def save(name: str, client: FlaskClient) -> None:
+        start.wait()
+        response = client.post(f"/staff/submissions/{submission_id}/assessment", data=assessment(page, notes=name))
+        codes[name] = response.status_code
+
+    threads = [
+        threading.Thread(target=save, args=(n, c)) for n, c in (("first", practitioner_client), ("second", other))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(codes.values()) == [303, 409]
+    review = saved_review(app, submission_id)
+    assert review is not None
+    winner = next(name for name, code in codes.items() if code == 303)
+    assert review.notes == winner
+    assert review.row_version == 1
 
 
 def status_version(page: str) -> str:

@@ -76,6 +76,13 @@ def test_a_practitioner_reviews_a_submission(desk_page: Page, live_app: Flask) -
     expect(page.locator("main")).to_contain_text("<b>worse</b> in the rain.")
     page.emulate_media(media="print")
     expect(page.locator(".staff-nav")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    # The overview counts the assessment: agreement with the engine for its rules version.
+    page.locator(".staff-nav").get_by_role("link", name="Overview").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
+    expect(page.locator("svg.chart")).to_have_count(4)
+    expect(page.get_by_role("table", name="Agreement per rules version")).to_contain_text("100.0%")
 
     with live_app.app_context():
         review = db.session.scalar(select(Review).where(Review.submission_id == wanted))

@@ -14,8 +14,6 @@ from app import audit, auth, passwords
 from app.extensions import db
 from app.models import ROLES, User
 
-password_problems = passwords.problems
-
 
 def normalise_email(email: str) -> str:
     """The address as stored (lower case), if it has the shape of one.
@@ -25,9 +23,8 @@ def normalise_email(email: str) -> str:
     address = email.strip().lower()
     local, _, domain = address.rpartition("@")
     labels = domain.split(".")
-    if not local or "@" in local or len(labels) < 2 or not all(labels) or len(address) > 254:
-        raise ValueError("Give a valid email address.")
-    if any(char.isspace() or not char.isprintable() for char in address):
+    shaped = bool(local) and "@" not in local and len(labels) >= 2 and all(labels) and len(address) <= 254
+    if not shaped or any(char.isspace() or not char.isprintable() for char in address):
         raise ValueError("Give a valid email address.")
     return address
 

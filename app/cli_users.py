@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app import accounts
+from app import accounts, passwords
 from app.extensions import db
 from app.models import ROLES, User
 
@@ -27,7 +27,7 @@ def _read_password(email: str) -> str:
         password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    problems = accounts.password_problems(password, email)
+    problems = passwords.problems(password, email)
     if problems:
         raise click.ClickException(" ".join(problems))
     return password

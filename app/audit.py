@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from app.database import reading_request, write_apart
 from app.extensions import db
 from app.models import AuditEvent, User
 
@@ -21,7 +22,10 @@ def record(
     actor: User | None = None,
     **detail: Any,
 ) -> AuditEvent:
-    """Add an audit event to the session (the caller commits with the change it describes)."""
+    """Add an audit event to the session: the caller commits it with the change it describes.
+
+    A page view changes nothing, so its event (a list, a view, an export) is committed on its own at once.
+    """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user  # type: ignore[assignment]
     event = AuditEvent(
@@ -33,7 +37,11 @@ def record(
         ip=request.remote_addr if has_request_context() else None,
         detail=detail,
     )
-    db.session.add(event)
+    if reading_request():
+        with write_apart() as apart:
+            apart.add(event)
+    else:
+        db.session.add(event)
     return event
 
 

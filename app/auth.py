@@ -8,17 +8,21 @@ checks the row: ended, idle too long, too old, or its user deactivated means sig
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, session
+from flask import Response, after_this_request, current_app, session
 from flask_login import login_user, logout_user
 from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.database import write_apart
 from app.extensions import db, login_manager
 from app.models import StaffSession, User, utcnow
 
+log = logging.getLogger(__name__)
 SESSION_KEY = "staff_session"
 # Record activity at most this often, so reading pages does not write on every request.
 TOUCH_EVERY = timedelta(seconds=30)
@@ -72,20 +76,28 @@ def current_session(now: datetime | None = None) -> StaffSession | None:
         db.session.commit()
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
-        _touch(row.id, now)
-        if db.session.new or db.session.dirty or db.session.deleted:
-            set_committed_value(row, "last_seen_at", now)
-        else:
-            # End this request's read transaction: the write above moved the database on, and SQLite refuses
-            # a later write (an audit event) from a transaction whose snapshot is older than that.
-            db.session.commit()
+        _record_activity_after_request(row, now)
     return row
 
 
-def _touch(session_id: str, now: datetime) -> None:
-    # Its own short write transaction, so a page view never turns a read into a write lock upgrade.
-    with db.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
-        conn.execute(update(StaffSession).where(StaffSession.id == session_id).values(last_seen_at=now))
+def _record_activity_after_request(row: StaffSession, now: datetime) -> None:
+    """Save the session's activity time once the view is done, in a write transaction of its own.
+
+    Not through the request's session: a GET's session only reads, and a POST's may never commit (a form shown
+    again with its errors), which must still count as activity.
+    """
+    session_id = row.id
+    set_committed_value(row, "last_seen_at", now)
+
+    @after_this_request
+    def touch(response: Response) -> Response:
+        db.session.rollback()  # the view has finished; whatever it did not commit is not kept anyway
+        try:
+            with write_apart() as apart:
+                apart.execute(update(StaffSession).where(StaffSession.id == session_id).values(last_seen_at=now))
+        except DBAPIError:
+            log.warning("could not record staff session activity")
+        return response
 
 
 def end_session() -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 
@@ -59,3 +62,20 @@ def begin_write() -> None:
     """Start the session's next transaction as a write transaction (outside requests: CLI, scripts, threads)."""
     if not db.session().in_transaction():
         db.session.connection(execution_options={"sqlite_immediate": True})
+
+
+def reading_request() -> bool:
+    """True inside a GET (or other safe) request, whose session must only read."""
+    return has_request_context() and request.method in SAFE_METHODS
+
+
+@contextmanager
+def write_apart() -> Iterator[Session]:
+    """A short write transaction of its own, for the few writes a page view makes (audit, session activity).
+
+    A GET's session reads from a snapshot; on SQLite a write from it fails at once if anyone wrote since. Only for
+    reading requests: a POST's transaction already holds the write lock, so its writes go through its session.
+    """
+    with Session(db.engine) as session, session.begin():
+        session.connection(execution_options={"sqlite_immediate": True})
+        yield session

@@ -19,6 +19,7 @@ from app import advice, pain_map, questionnaire, rules, services
 from app.errors import RETRY_AFTER_SECONDS
 from app.extensions import db, limiter
 from app.forms import StepForm, step_form
+from app.guards import safe_next
 from app.models import Draft
 from app.questionnaire import PATTERNS, Question, Questionnaire, Section
 
@@ -56,11 +57,7 @@ def language() -> ResponseReturnValue:
         if draft is not None and draft.language != chosen:
             draft.language = chosen  # the submission records the language the person used
             db.session.commit()
-    target = request.form.get("next", "")
-    # Only our own paths: never redirect elsewhere.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for(".start")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for(".start"))
 
 
 @bp.get("/check/<token>")

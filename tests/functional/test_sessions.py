@@ -122,6 +122,21 @@ def test_a_session_idle_for_longer_than_the_timeout_ends(app):
         assert is_sign_in_redirect(client.get(QUEUE))  # ended for good
 
 
+def test_a_form_posted_after_a_pause_records_the_activity_and_never_waits_on_itself(app):
+    # A POST holds SQLite's write lock from its first query, so the activity time goes with its own commit.
+    user = add_user(app)
+    with time_machine.travel(START, tick=False) as traveller:
+        client = signed_in(app, user)
+        traveller.shift(timedelta(minutes=20))
+        refused = {"current": "not my password", "new": "another long passphrase", "confirm": "another long passphrase"}
+        assert client.post("/staff/password", data=refused).status_code == 422  # nothing committed
+        traveller.shift(timedelta(minutes=20))  # 40 minutes since sign-in, 20 since that post
+        assert client.get(QUEUE).status_code == 200
+    with app.app_context():
+        row = db.session.scalars(select(StaffSession).where(StaffSession.user_id == user.id)).one()
+        assert row.last_seen_at == START + timedelta(minutes=40)
+
+
 def test_the_idle_timeout_comes_from_configuration(app, app_factory):
     short = app_factory(STAFF_IDLE_TIMEOUT=timedelta(minutes=5))
     user = add_user(short)

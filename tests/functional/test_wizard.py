@@ -280,8 +280,9 @@ def test_language_switch_keeps_answers_and_returns_to_the_page(client):
     assert re.search(r'id="rf_now-none"[^>]*checked', page)
 
 
-def test_language_switch_never_redirects_off_site(client):
-    response = client.post("/language", data={"lang": "en", "next": "//evil.example/"})
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/", "javascript:x"])
+def test_language_switch_never_redirects_off_site(client, target):
+    response = client.post("/language", data={"lang": "en", "next": target})
     assert response.location == "/"
 
 

@@ -70,7 +70,7 @@ def register_database(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import auth, models  # noqa: F401 - registers the tables and the session user loader
-    from app.i18n import select_locale, template_globals
+    from app.i18n import install_template_gettext, select_locale, template_globals
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -80,6 +80,7 @@ def register_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "translations"),
     )
+    install_template_gettext(app)
     app.context_processor(template_globals)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"

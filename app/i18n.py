@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, session
-from flask_babel import get_locale
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, request, session
+from flask_babel import get_locale, get_translations
 
 
 def select_locale() -> str | None:
@@ -27,3 +28,20 @@ def select_locale() -> str | None:
 
 def template_globals() -> dict[str, Any]:
     return {"get_locale": get_locale}
+
+
+def _translations() -> NullTranslations:
+    """This request's catalogue, looked up once: a page translates dozens of strings."""
+    translations: NullTranslations | None = g.get("_translations")
+    if translations is None:
+        translations = g._translations = get_translations()
+    return translations
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Give templates ``_`` and ``ngettext`` that reuse the request's catalogue (Flask-Babel looks it up per call)."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda text: _translations().ugettext(text),
+        lambda singular, plural, n: _translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )

@@ -72,7 +72,8 @@ def resume(token: str) -> ResponseReturnValue:
 def step(token: str, section: str) -> ResponseReturnValue:
     draft, q = _draft_or_404(token)
     current = q.section(section) or abort(404)
-    session["draft"] = token
+    if session.get("draft") != token:  # remember the draft for the start page's "continue" link
+        session["draft"] = token
     form = step_form(q, current, draft.answers)
     return _render_step(q, token, draft.answers, current, form)
 

@@ -125,7 +125,7 @@ def keys_statement(
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         return None
     if among is not None or filters.reference:
-        return _search(filters, after, limit, among)
+        return _search(filters, after, among)
     scans = [
         _scan(filters, kind, urgent, (after.created_at, after.id) if after and after.urgent == urgent else None, limit)
         for urgent in _urgencies(filters, after)
@@ -170,43 +170,54 @@ def _scan(filters: Filters, kind: str, urgent: bool, before: tuple[datetime, int
     return query.order_by(Submission.created_at.desc(), Submission.id.desc()).limit(limit)
 
 
-def _search(filters: Filters, after: Cursor | None, limit: int, among: list[int] | None) -> Select[Any] | None:
-    """A search matches a handful of rows: find them by reference or primary key, then sort that handful."""
+def _search(filters: Filters, after: Cursor | None, among: list[int] | None) -> Select[Any] | None:
+    """A search matches a handful of rows: fetch them by reference or primary key, then filter that handful.
+
+    The handful is read first, in a subquery with a LIMIT (which SQLite does not merge into the outer query), so no
+    planner is tempted to walk an index range of every intake and test each row against the list, as SQLite does
+    when it has no statistics. No ORDER BY either: ``keys_after`` sorts and cuts the few rows.
+    """
     if among is not None and not among:
         return None
-    query = select(Submission.urgent, Submission.created_at, Submission.id)
-    query = _filtered(query.where(Submission.kind.in_(filters.kinds)), filters)
+    columns = (Submission.urgent, Submission.created_at, Submission.id, Submission.kind, Submission.status)
+    picked = select(*columns, Submission.primary_pattern, Submission.reference)
     if among is not None:
-        query = query.where(Submission.id.in_(among))
+        picked = picked.where(Submission.id.in_(among)).limit(len(among))
+    else:
+        picked = picked.where(Submission.reference == filters.reference).limit(1)
+    rows = picked.subquery("found")
+    query = select(rows.c.urgent, rows.c.created_at, rows.c.id).where(rows.c.kind.in_(filters.kinds))
+    query = _filtered(query, filters, rows.c)
     urgencies = _urgencies(filters, None)
     if len(urgencies) == 1:
-        query = query.where(Submission.urgent == urgencies[0])
+        query = query.where(rows.c.urgent == urgencies[0])
     if after is not None:
-        created_at, last_id = after.created_at, after.id
         same = and_(
-            Submission.urgent == after.urgent,
-            or_(Submission.created_at < created_at, and_(Submission.created_at == created_at, Submission.id < last_id)),
+            rows.c.urgent == after.urgent,
+            or_(
+                rows.c.created_at < after.created_at,
+                and_(rows.c.created_at == after.created_at, rows.c.id < after.id),
+            ),
         )
         # Urgent rows come first: after an urgent row, every non-urgent row is still to come.
-        query = query.where(or_(same, Submission.urgent.is_(False)) if after.urgent else same)
-    order = (Submission.urgent.desc(), Submission.created_at.desc(), Submission.id.desc())
-    return query.order_by(*order).limit(limit)
+        query = query.where(or_(same, rows.c.urgent.is_(False)) if after.urgent else same)
+    return query
 
 
-def _filtered(query: _S, filters: Filters) -> _S:
-    """The filters other than kind and urgency (which pick the index range)."""
+def _filtered(query: _S, filters: Filters, source: Any = Submission) -> _S:
+    """The filters other than kind and urgency (which pick the index range), on the table or a subquery's columns."""
     if filters.status:
-        query = query.where(Submission.status == filters.status)
+        query = query.where(source.status == filters.status)
     if filters.pattern == NO_PATTERN:
-        query = query.where(Submission.primary_pattern.is_(None))
+        query = query.where(source.primary_pattern.is_(None))
     elif filters.pattern:
-        query = query.where(Submission.primary_pattern == filters.pattern)
+        query = query.where(source.primary_pattern == filters.pattern)
     if filters.date_from:
-        query = query.where(Submission.created_at >= _start_of(filters.date_from))
+        query = query.where(source.created_at >= _start_of(filters.date_from))
     if filters.date_to:
-        query = query.where(Submission.created_at < _start_of(filters.date_to + timedelta(days=1)))
+        query = query.where(source.created_at < _start_of(filters.date_to + timedelta(days=1)))
     if filters.reference:
-        query = query.where(Submission.reference == filters.reference)
+        query = query.where(source.reference == filters.reference)
     return query
 
 

@@ -109,9 +109,14 @@ def prepare(url: str, count: int, reuse: bool) -> float | None:
 
             seed.seed(conn, current(), datetime.now(UTC), count, rng=random.Random(1), batch=2000, progress=progress)
         seconds = time.perf_counter() - started
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            # Fresh statistics, and on PostgreSQL a visibility map so counts can be index-only scans.
-            conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
+        # Fresh statistics, and on PostgreSQL a visibility map so counts can be index-only scans (VACUUM runs outside
+        # a transaction there; on SQLite, ANALYZE must be committed like any write).
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+        else:
+            with db.engine.begin() as conn:
+                conn.execute(text("ANALYZE"))
         db.engine.dispose()
     return seconds
 

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, event, func, select, text
 
 import config
 from app import create_app
+from app.database import SQLiteConnection
 from app.extensions import db
 from app.models import Submission
 from app.questionnaire import current
@@ -92,6 +93,25 @@ def test_writing_request_holds_sqlite_write_lock_from_its_first_read(sqlite_app:
             db.session.rollback()
     finally:
         other.close()
+
+
+def test_a_process_write_lock_queues_writers_and_is_given_back_however_the_transaction_ends(
+    sqlite_app: Flask,
+) -> None:
+    with sqlite_app.app_context():
+        for end in ("commit", "rollback", "close"):
+            with sqlite_app.test_request_context("/anything", method="POST"):
+                db.session.scalar(select(func.count()).select_from(Submission))
+                driver = db.session.connection().connection.dbapi_connection
+                assert isinstance(driver, SQLiteConnection)
+                lock = driver.write_lock
+                assert lock is not None and lock.locked()
+                if end == "close":
+                    db.session.connection().invalidate()
+                else:
+                    getattr(db.session, end)()
+                assert not lock.locked()
+                db.session.remove()
 
 
 # Concurrent writers (on the suite's database: SQLite, or PostgreSQL with TEST_DATABASE_URL)

@@ -40,7 +40,7 @@ class Chart:
 
 
 def _nice_top(value: float) -> float:
-    """A round axis maximum at or above ``value`` (1, 2, 2.5 or 5 times a power of ten)."""
+    """A round axis maximum at or above ``value`` (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten)."""
     if value <= 0:
         return 1
     power = 1.0
@@ -48,7 +48,7 @@ def _nice_top(value: float) -> float:
         power *= 10
     while power > value:
         power /= 10
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * power >= value:
             return step * power
     return 10 * power
@@ -58,7 +58,7 @@ def _axis(shapes: list[Shape], top_value: float, plot_height: int, unit: str) ->
     for fraction in (0, 0.5, 1):
         y = TOP + plot_height * (1 - fraction)
         value = top_value * fraction
-        label = f"{value:g}{unit}"
+        label = f"{value:,g}{unit}"
         shapes.append(Shape("line", {"x1": LEFT, "x2": WIDTH, "y1": y, "y2": y}, "chart-grid"))
         shapes.append(Shape("text", {"x": LEFT - 4, "y": y + 4, "text-anchor": "end"}, "chart-axis", label))
 
@@ -99,7 +99,7 @@ def stacked_columns(
             if values[i]:
                 y = TOP + plot_height * (1 - (base + values[i]) / top_value)
                 rect = _rect(x, y, bar, plot_height * values[i] / top_value)
-                shapes.append(Shape("rect", rect, f"series-{n}", title=f"{category}: {label} {values[i]}"))
+                shapes.append(Shape("rect", rect, f"series-{n}", title=f"{category}: {label} {values[i]:,}"))
             base += values[i]
         _category_label(shapes, i, len(categories), x + bar / 2, height, category)
     legend = [(f"series-{n}", label) for n, (label, _) in enumerate(series)]
@@ -107,7 +107,12 @@ def stacked_columns(
 
 
 def share_columns(
-    key: str, title: str, categories: Sequence[str], percents: Sequence[float], height: int = 200
+    key: str,
+    title: str,
+    categories: Sequence[str],
+    percents: Sequence[float],
+    height: int = 200,
+    cls: str = "series-share",
 ) -> Chart:
     """One column per category showing a percentage, against an axis rounded up from the largest."""
     plot_height = height - TOP - BOTTOM
@@ -118,9 +123,7 @@ def share_columns(
     for i, (category, value) in enumerate(zip(categories, percents, strict=True)):
         x = LEFT + slot * i + (slot - bar) / 2
         h = plot_height * value / top_value
-        shapes.append(
-            Shape("rect", _rect(x, TOP + plot_height - h, bar, h), "series-share", title=f"{category}: {value:.1f}%")
-        )
+        shapes.append(Shape("rect", _rect(x, TOP + plot_height - h, bar, h), cls, title=f"{category}: {value:.1f}%"))
         _category_label(shapes, i, len(categories), x + bar / 2, height, category)
     return Chart(key, title, WIDTH, height, shapes)
 
@@ -134,13 +137,15 @@ def heatmap(
     diagonal_class: str = "heat-diagonal",
 ) -> Chart:
     """A grid of counts (e.g. engine pattern by practitioner pattern), shaded by count, the number in each cell."""
-    label_width, cell_w, cell_h, head = 170, (WIDTH - 170) / max(len(cols), 1), 30, 40
+    label_width, cell_w, cell_h, head = 170, (WIDTH - 170) / max(len(cols), 1), 30, 44
     height = head + cell_h * len(rows) + 4
     most = max((c for line in counts for c in line), default=0)
     shapes: list[Shape] = []
     for j, col in enumerate(cols):
-        attrs: Attrs = {"x": round(label_width + cell_w * (j + 0.5), 1), "y": head - 10, "text-anchor": "middle"}
-        shapes.append(Shape("text", attrs, "chart-axis", col))
+        # Column labels on two lines, so long pattern names do not run into each other (SVG text does not wrap).
+        for n, line in enumerate(_two_lines(col)):
+            attrs: Attrs = {"x": round(label_width + cell_w * (j + 0.5), 1), "y": head - 22 + 13 * n}
+            shapes.append(Shape("text", {**attrs, "text-anchor": "middle"}, "chart-axis", line))
     for i, row_label in enumerate(rows):
         y = head + cell_h * i
         shapes.append(Shape("text", {"x": label_width - 6, "y": y + 20, "text-anchor": "end"}, "chart-axis", row_label))
@@ -148,7 +153,16 @@ def heatmap(
             level = 0 if not most or not count else 1 + (HEAT_LEVELS - 2) * count // most
             cls = f"heat-{level}" + (f" {diagonal_class}" if i == j else "")
             rect = _rect(label_width + cell_w * j, y, cell_w - 2, cell_h - 2)
-            shapes.append(Shape("rect", rect, cls, title=f"{row_label} → {cols[j]}: {count}"))
+            shapes.append(Shape("rect", rect, cls, title=f"{row_label} → {cols[j]}: {count:,}"))
             text_attrs: Attrs = {"x": round(label_width + cell_w * (j + 0.5), 1), "y": y + 19, "text-anchor": "middle"}
-            shapes.append(Shape("text", text_attrs, "chart-value", str(count)))
+            shapes.append(Shape("text", text_attrs, "chart-value", f"{count:,}"))
     return Chart(key, title, WIDTH, int(height), shapes)
+
+
+def _two_lines(label: str) -> list[str]:
+    """A label split at the space nearest its middle (one line if it has no space)."""
+    spaces = [i for i, char in enumerate(label) if char == " "]
+    if not spaces:
+        return ["", label]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return [label[:cut], label[cut + 1 :]]

@@ -154,5 +154,6 @@ def charts(summary: Overview) -> dict[str, Chart]:
             "Agreement with the engine, per rules version",
             [a.rules_version for a in summary.agreement],
             [a.rate for a in summary.agreement],
+            cls="series-0",
         ),
     }

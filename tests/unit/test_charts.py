@@ -19,7 +19,7 @@ def inside(chart: charts.Chart) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "top"), [(0, 1), (1, 1), (3, 5), (7, 10), (10, 10), (11, 20), (240, 250), (0.4, 0.5)]
+    ("value", "top"), [(0, 1), (1, 1), (3, 3), (7, 8), (10, 10), (11, 15), (240, 250), (0.45, 0.5), (25410, 30000)]
 )
 def test_axis_tops_are_round(value, top):
     assert charts._nice_top(value) == top
@@ -41,7 +41,11 @@ def test_stacked_columns_are_proportional_and_labelled():
 def test_share_columns_and_empty_data():
     chart = charts.share_columns("u", "Urgent", ["w1", "w2"], [0.0, 12.5])
     inside(chart)
-    assert any(s.text == "20%" for s in chart.shapes)
+    assert any(s.text == "15%" for s in chart.shapes)
+    assert {s.cls for s in chart.shapes if s.tag == "rect"} == {"series-share"}
+    assert {s.cls for s in charts.share_columns("a", "A", ["x"], [5.0], cls="series-0").shapes if s.tag == "rect"} == {
+        "series-0"
+    }
     inside(charts.share_columns("e", "Empty", [], []))
     inside(charts.stacked_columns("e", "Empty", [], []))
 
@@ -61,3 +65,9 @@ def test_heatmap_shades_by_count_and_marks_the_diagonal():
     assert [s.cls.split()[0] for s in cells] == ["heat-4", "heat-0", "heat-1", "heat-2"]
     assert [("heat-diagonal" in s.cls) for s in cells] == [True, False, False, True]
     assert [s.text for s in chart.shapes if s.cls == "chart-value"] == ["8", "0", "2", "4"]
+
+
+def test_heatmap_column_labels_take_two_lines():
+    chart = charts.heatmap("m", "Matrix", ["a"], ["Qi and Blood Stagnation", "none"], [[1, 2]])
+    labels = [s.text for s in chart.shapes if s.tag == "text" and s.cls == "chart-axis"]
+    assert labels[:4] == ["Qi and Blood", "Stagnation", "", "none"]

@@ -57,6 +57,7 @@ def queue() -> ResponseReturnValue:
             problems=problems,
             listing=listing,
             first_page=after is None,
+            count_label=queue_service.count_label,
             search_form=SearchForm(formdata=None),
             patterns=PATTERNS,
             advice=advice,

@@ -322,8 +322,8 @@ def write(path: Path, block: str) -> None:
         before, rest = text_now.split(BEGIN_MARK, 1)
         after = rest.split(END_MARK, 1)[1].lstrip("\n")
         path.write_text(before + wrapped + ("\n" + after if after else ""), encoding="utf-8")
-    else:
-        path.write_text(text_now.rstrip("\n") + "\n\n" + wrapped, encoding="utf-8")
+    else:  # appended after whatever the file holds (the HTTP benchmark's section)
+        path.write_text((text_now.rstrip("\n") + "\n\n" if text_now else "") + wrapped, encoding="utf-8")
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ make one service call, commit once and redirect (Post/Redirect/Get); the service
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -21,8 +21,8 @@ from app.guards import require_staff
 from app.intake_service import erase_submission
 from app.models import Submission
 from app.permissions import may_see_contact
-from app.practitioner_forms import EraseForm, SearchForm, StatusForm, assessment_form, field_name
-from app.questionnaire import PATTERNS
+from app.practitioner_forms import AssessmentForm, EraseForm, SearchForm, StatusForm, assessment_form, field_name
+from app.questionnaire import PATTERNS, Level
 from app.reports import bp as reports_bp
 
 bp = Blueprint("practitioner", __name__, url_prefix="/staff")
@@ -30,7 +30,7 @@ require_staff(bp, "practitioner", "admin")
 # Exports and the overview, under the same guard (a nested blueprint runs its parent's before_request).
 bp.register_blueprint(reports_bp)
 
-FLAG_LEVELS = ("emergency", "urgent", "refer")
+FLAG_LEVELS = get_args(Level)  # most serious first, as declared
 STATUS_PREFIX = "status"
 ERASE_PREFIX = "erase"
 
@@ -91,7 +91,7 @@ def submission(submission_id: int) -> ResponseReturnValue:
 @bp.post("/submissions/<int:submission_id>/assessment")
 def save_assessment(submission_id: int) -> ResponseReturnValue:
     found = review.lock(submission_id) or abort(404)
-    form = assessment_form(None, 0)
+    form = AssessmentForm()
     if not form.validate_on_submit():
         return _refused(found, "assessment", 422, assessment=form)
     try:

@@ -26,6 +26,7 @@ from app.intake_service import CONTACT_METHODS, CONTACT_TIMES
 from app.intake_service import _hash as contact_hash
 from app.models import REFERENCE_ALPHABET, Contact, Review, StatusChange, Submission, new_token
 from app.questionnaire import PATTERNS, AnswerValue, Question, Questionnaire
+from app.review import WORKFLOW
 
 URGENT_SHARE = 0.05
 INTAKE_SHARE = 0.3
@@ -130,7 +131,6 @@ LAST_NAMES = (
 # How an intake's status depends on its age: the older, the further along (and the likelier closed).
 RECENT_STATUSES = (("new", 45), ("contacted", 25), ("booked", 15), ("seen", 8), ("closed", 5), ("withdrawn", 2))
 OLD_STATUSES = (("new", 3), ("contacted", 3), ("booked", 4), ("seen", 15), ("closed", 72), ("withdrawn", 3))
-WORKFLOW = ("new", "contacted", "booked", "seen", "closed")
 AGREEMENT = 0.75  # how often a synthetic practitioner agrees with the engine
 
 
@@ -173,13 +173,14 @@ def _choices(questionnaire: Questionnaire) -> tuple[_Choices, ...]:
 def answers_for(rng: random.Random, questionnaire: Questionnaire) -> dict[str, AnswerValue]:
     """A complete, valid answer set of a synthetic person (see the module docstring)."""
     leaning = _leaning(rng)
-    flag_question = rng.choice(("rf_now", "rf_history")) if rng.random() < URGENT_SHARE else None
+    plan = _choices(questionnaire)
+    flagged = rng.choice([c for c in plan if c.flags]) if rng.random() < URGENT_SHARE else None
     answers: dict[str, AnswerValue] = {}
-    for choices in _choices(questionnaire):
+    for choices in plan:
         question = choices.question
         if question.enable_when and not questionnaire.is_enabled(question, answers):
             continue
-        value = _answer(rng, choices, leaning, flag=question.link_id == flag_question)
+        value = _answer(rng, choices, leaning, flag=choices is flagged)
         if value is not None:
             answers[question.link_id] = value
     return answers

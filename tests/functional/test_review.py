@@ -15,8 +15,8 @@ from app.extensions import db
 from app.models import Review, StatusChange, Submission, User
 from app.questionnaire import current
 from tests.answers import typical_answers
-from tests.conftest import StaffClient, make_user
 from tests.practitioner import COLD_DAMP, URGENT, audit_events, hidden_value, sent, stored
+from tests.staff import add_user, signed_in
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
@@ -52,12 +52,7 @@ def saved_review(app: Flask, submission_id: int) -> Review | None:
 
 
 def second_practitioner(app: Flask) -> FlaskClient:
-    with app.app_context():
-        user = make_user(email="second@clinic.test")
-        db.session.refresh(user)
-        db.session.expunge(user)
-    app.test_client_class = StaffClient
-    return app.test_client(user=user)
+    return signed_in(app, add_user(app, email="second@clinic.test"))
 
 
 def test_the_page_shows_answers_by_section_in_the_patients_wording(app, practitioner_client):

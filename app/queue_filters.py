@@ -17,8 +17,7 @@ from sqlalchemy import select
 
 from app.contact_values import InvalidContact, normalise_email, normalise_name, normalise_phone
 from app.extensions import db
-from app.intake_service import _hash as contact_hash
-from app.intake_service import normalise_reference
+from app.intake_service import contact_hash, normalise_reference
 from app.models import STATUSES, Submission
 from app.questionnaire import PATTERNS
 

@@ -14,13 +14,14 @@ from app.questionnaire import PATTERNS, SIGNALS, Questionnaire, current
 
 
 def register(app: Flask) -> None:
-    from app import cli_intake, cli_seed, cli_users
+    from app import cli_intake, cli_records, cli_seed, cli_users
 
     app.cli.add_command(assess_command)
     app.cli.add_command(rules_command)
     cli_users.register(app)
     cli_intake.register(app)
     cli_seed.register(app)
+    cli_records.register(app)
 
 
 def _dump(data: object) -> str:

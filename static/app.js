@@ -39,9 +39,46 @@
     update();
   });
 
-  // After a failed submit, move focus to the list of problems so screen readers announce it.
+  // Where to start after a step is sent. A page re-shown with problems starts at their list, so screen readers
+  // announce it. A new step starts at its first heading (the refer notice comes before "Your result"), so a screen
+  // reader reads the new step and the next Tab goes to its first question instead of back through the header.
+  var MOVED = "lbp-step-sent";
   var summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
+  var moved = false;
+  try {
+    moved = window.sessionStorage.getItem(MOVED) === "1";
+    window.sessionStorage.removeItem(MOVED);
+  } catch (e) { /* storage off: focus stays where the browser puts it */ }
+  if (summary) {
+    summary.focus();
+  } else if (moved) {
+    var heading = document.querySelector("main h1, main h2");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+  }
+  document.querySelectorAll("form[data-step-form]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      try { window.sessionStorage.setItem(MOVED, "1"); } catch (e) { /* as above */ }
+    });
+  });
+
+  // A problem's link in the list goes to the answer itself: the chosen option, or the first one, or the field.
+  if (summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest('a[href^="#"]');
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) return;
+      var field = target.matches("input, textarea, select") ? target :
+        target.querySelector("input:checked") || target.querySelector('input:not([type="hidden"]), textarea, select');
+      if (!field) return;
+      event.preventDefault();
+      var label = target.querySelector("legend") || (field.labels && field.labels[0]) || field;
+      label.scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
+  }
 
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

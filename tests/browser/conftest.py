@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from playwright.sync_api import BrowserContext, Page
 from werkzeug.serving import make_server
 
 from tests.conftest import empty_tables, make_app
@@ -29,6 +30,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
 DESK = {"viewport": {"width": 1280, "height": 800}}
+DEVICES = {"phone": PHONE, "desk": DESK}
 
 # Never let the Playwright package fetch a browser of its own.
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
@@ -79,23 +81,50 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def phone_page(browser, live_server: str) -> Iterator[object]:
-    """A phone-sized page whose relative URLs resolve against ``live_server``."""
-    yield from _guarded_page(browser, live_server, PHONE)
+def page_factory(browser, live_server: str) -> Iterator[Callable[..., Page]]:
+    """Make guarded pages: ``page_factory("phone" | "desk", locale="en", javascript=True)``.
+
+    Each page has its own context (cookies, language), fails the test on console errors (CSP violations included)
+    and blocks and reports requests to any other origin, like ``phone_page``.
+    """
+    problems: list[str] = []
+    contexts: list[BrowserContext] = []
+
+    def make(device: str = "phone", locale: str = "en-GB", javascript: bool = True) -> Page:
+        context = browser.new_context(
+            base_url=live_server, locale=locale, java_script_enabled=javascript, **DEVICES[device]
+        )
+        contexts.append(context)
+        if not javascript:
+            # Chromium then runs no script in the page at all: axe runs on a copy (tests/browser/audit.py).
+            context.auditor = browser.new_context(base_url=live_server, **DEVICES[device])
+            contexts.append(context.auditor)
+        return _guard(context, live_server, problems)
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
 
 
 @pytest.fixture
-def desk_page(browser, live_server: str) -> Iterator[object]:
+def phone_page(page_factory: Callable[..., Page]) -> Page:
+    """A phone-sized page whose relative URLs resolve against ``live_server``."""
+    return page_factory("phone")
+
+
+@pytest.fixture
+def desk_page(page_factory: Callable[..., Page]) -> Page:
     """A desktop page (staff work at a desk), with the same guards as ``phone_page``."""
-    yield from _guarded_page(browser, live_server, DESK)
+    return page_factory("desk")
 
 
-def _guarded_page(browser, live_server: str, device: dict[str, object]) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """A page that fails its test on console errors and blocks (and reports) requests to any other origin."""
+def _guard(context: BrowserContext, live_server: str, problems: list[str]) -> Page:
+    """A page that records console errors and blocks (and records) requests to any other origin."""
     origin = urlsplit(live_server)[:2]
-    problems: list[str] = []
-
-    context = browser.new_context(base_url=live_server, **device)
 
     def guard(route) -> None:  # type: ignore[no-untyped-def]
         # Block, not just record: nothing may leave the machine, and the test must say which page tried.
@@ -116,9 +145,4 @@ def _guarded_page(browser, live_server: str, device: dict[str, object]) -> Itera
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    try:
-        yield page
-    finally:
-        context.close()
-    if problems:
-        pytest.fail("\n".join(problems), pytrace=False)
+    return page

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Contact, Submission
 from app.questionnaire import current
 from tests.answers import typical_answers
+from tests.browser.audit import audit
 from tests.browser.test_patient_journey import tap_answers
 
 Q = current()
@@ -99,10 +100,16 @@ def test_the_resume_link_is_on_every_step_and_copies_with_one_tap(phone_page: Pa
     # Another device, with only the link, opens the questionnaire where it was left.
     tap_answers(page, "safety", typical_answers())
     page.get_by_role("button", name="Next").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text(Q.sections[1].title)
+    # Back at the start, the unfinished check is offered first.
+    page.goto("/")
+    expect(page.get_by_role("link", name="Continue where you left off")).to_be_visible()
+    audit(page)
     other = page.context.browser.new_context(base_url=page.url.split("/check/")[0])  # type: ignore[union-attr]
     try:
         elsewhere = other.new_page()
         elsewhere.goto(link.input_value())
         expect(elsewhere.get_by_role("heading", level=1)).to_have_text(Q.sections[1].title)
+        audit(elsewhere)
     finally:
         other.close()

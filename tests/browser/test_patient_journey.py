@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from app.questionnaire import current
 from tests.answers import typical_answers
+from tests.browser.audit import audit
 
 Q = current()
 
@@ -61,6 +62,7 @@ def test_a_missed_question_is_explained_and_focus_moves_to_the_problems(phone_pa
     expect(page.locator("#error-summary")).to_be_focused()
     expect(page.locator("#error-rf_history")).to_be_visible()
     expect(page.locator("#rf_now-none")).to_be_checked()
+    audit(page)
 
 
 def test_none_of_these_clears_the_other_answers_and_leg_questions_appear_only_when_needed(phone_page: Page) -> None:
@@ -88,3 +90,4 @@ def test_a_red_flag_leads_straight_to_urgent_advice(phone_page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Get medical help now")
     expect(page.locator(".urgent-action")).to_contain_text("A&E")
     expect(page.locator("body")).not_to_contain_text("most consistent with")
+    audit(page)

@@ -7,7 +7,6 @@ still loads nothing but its own files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from axe_playwright_python.base import AXE_SCRIPT
@@ -19,16 +18,9 @@ AXE_OPTIONS = {"resultTypes": ["violations"]}
 MIN_TARGET = 44  # CSS pixels, on every patient page (WCAG 2.5.5's size; 2.5.8 AA asks only 24)
 
 
-@dataclass
-class AuditLog:
-    """What a test audited, so a failure (or the docs) can say which pages were checked."""
-
-    pages: list[str] = field(default_factory=list)
-    minor: dict[str, set[str]] = field(default_factory=dict)  # moderate and minor findings by rule, for the record
-
-
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core on the page as it is now and return its violations (every impact)."""
+    page.wait_for_load_state("load")  # styles applied: contrast and sizes are judged as a person sees them
     if _javascript_enabled(page):
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(AXE_SCRIPT)
@@ -36,15 +28,9 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return _violations_without_javascript(page)
 
 
-def audit(page: Page, log: AuditLog | None = None) -> None:
+def audit(page: Page) -> None:
     """Fail on any serious or critical axe violation, naming the rule, the impact and the elements."""
-    violations = axe_violations(page)
-    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
-    if log is not None:
-        log.pages.append(page.url)
-        for v in violations:
-            if v["impact"] not in FAILING_IMPACTS:
-                log.minor.setdefault(v["id"], set()).add(page.url)
+    failing = [v for v in axe_violations(page) if v["impact"] in FAILING_IMPACTS]
     assert not failing, f"axe found serious or critical problems on {page.url}:\n" + describe(failing)
 
 
@@ -54,7 +40,8 @@ def describe(violations: list[dict[str, Any]]) -> str:
         lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
         for node in v["nodes"][:8]:
             target = " ".join(str(t) for t in node["target"])
-            lines.append(f"    {target}: {node.get('failureSummary', '').splitlines()[-1:]}")
+            summary = "; ".join(line.strip() for line in node.get("failureSummary", "").splitlines() if line.strip())
+            lines.append(f"    {target}: {summary[:300]}")
     return "\n".join(lines)
 
 
@@ -100,6 +87,7 @@ minimum => {
 
 def small_targets(page: Page, minimum: int = MIN_TARGET) -> list[str]:
     """The interactive elements smaller than ``minimum`` CSS pixels either way (links in running text excepted)."""
+    page.wait_for_load_state("load")
     return page.evaluate(TARGETS_SCRIPT, minimum)  # type: ignore[no-any-return]
 
 
@@ -137,6 +125,7 @@ CLIPPED_SCRIPT = """
 
 def clipped(page: Page) -> list[str]:
     """Sideways scrolling, and elements that stick out of the viewport or clip their own content."""
+    page.wait_for_load_state("load")
     return page.evaluate(CLIPPED_SCRIPT)  # type: ignore[no-any-return]
 
 

@@ -1,9 +1,9 @@
 """Page weight: the bytes a patient page costs a phone with nothing cached (HTML, CSS, JavaScript and fonts together).
 
-``PageWeights`` listens to a page's responses; ``count(label)`` is called once a page has loaded and counts its
-document with every style sheet, script and font it used, each at its full size (headers and body, as Chromium
-received them) even when the browser had it cached already. ``finish`` checks the budget, and with ``A11Y_DOCS=1``
-the figures are written to the table in docs/accessibility.md.
+``PageWeights`` listens to a page's responses. ``count(label)``, called once a page has loaded, adds up its document
+and every style sheet, script and font it used, each at its full size (headers and body, as Chromium received them)
+even when the browser had it cached already; it fails over the budget or if a script blocks the page. ``finish``
+writes the figures to the table in docs/accessibility.md when ``A11Y_DOCS=1``.
 """
 
 from __future__ import annotations
@@ -78,6 +78,9 @@ class PageWeights:
             scripts=sum(size for kind, size in assets.values() if kind == "script"),
         )
         assert weight.assets > 0, f"no style sheet or script counted for {label}"
+        # Usable without waiting for a script: none blocks parsing (the CSP allows no inline script anyway).
+        blocking = self.page.evaluate("document.querySelectorAll('script:not([defer]):not([async])').length")
+        assert blocking == 0, f"{label} has {blocking} script(s) that block the page"
         assert weight.total < BUDGET_BYTES, f"{label} ({self.language}) weighs {weight.total} bytes"
         self.weights.append(weight)
 

@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from app.questionnaire import Section, current
 from tests.answers import typical_answers
+from tests.browser.answering import answer_step, press
 from tests.browser.audit import audit, check_targets, clipped, focused
 from tests.browser.weights import PageWeights
 
@@ -43,27 +44,6 @@ def shot(page: Page, name: str) -> None:
     if WRITE_DOCS:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), scale="css", animations="disabled")
-
-
-def press(page: Page, selector: str, device: str) -> None:
-    """Tap on a phone, click at a desk."""
-    target = page.locator(selector)
-    if device == "phone":
-        target.tap()
-    else:
-        target.click()
-
-
-def answer_step(page: Page, section: Section, answers: dict[str, Any], device: str) -> None:
-    for question in section.questions:
-        value = answers.get(question.link_id)
-        if value is None:
-            continue
-        if question.kind == "text":
-            page.fill(f"#{question.link_id}", str(value))
-            continue
-        for code in value if isinstance(value, list) else [value]:
-            press(page, f"label[for='{question.link_id}-{code}']", device)
 
 
 def checked(page: Page, device: str) -> None:
@@ -105,7 +85,7 @@ def test_patient_journey_passes_axe_on_every_page(
             expect(page.locator(".pain-map")).to_be_visible()
             if device == "phone":
                 shot(page, f"{device}-{language}-pain-map")
-        answer_step(page, section, ANSWERS, device)
+        answer_step(page, section.key, ANSWERS, device)
         press(page, "button[value='next']", device)
 
     heading = page.get_by_role("heading", level=1)
@@ -288,7 +268,7 @@ def test_without_javascript_the_questionnaire_is_complete(page_factory: Callable
             expect(page.locator("#q-leg_feelings")).to_be_visible()
             expect(page.locator(".conditional .condition").first).to_be_visible()
         checked(page, "phone")
-        answer_step(page, section, ANSWERS, "phone")
+        answer_step(page, section.key, ANSWERS, "phone")
         page.locator("button[value='next']").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
     expect(page.locator("#pattern-title")).to_contain_text("Kidney Deficiency")
@@ -324,7 +304,7 @@ def test_text_at_200_percent_fits_a_phone(page_factory: Callable[..., Page]) -> 
     for section in Q.sections:
         expect(page.get_by_role("heading", level=1)).to_have_text(section.title)
         fits()
-        answer_step(page, section, ANSWERS, "phone")
+        answer_step(page, section.key, ANSWERS, "phone")
         page.locator("button[value='next']").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
     fits()

@@ -12,8 +12,8 @@ from app.extensions import db
 from app.models import Contact, Submission
 from app.questionnaire import current
 from tests.answers import typical_answers
+from tests.browser.answering import answer_step
 from tests.browser.audit import audit
-from tests.browser.test_patient_journey import tap_answers
 
 Q = current()
 PHONE_WIDTH = 390
@@ -28,7 +28,7 @@ def answer_everything(page: Page) -> None:
     page.get_by_role("button", name="Start the check").tap()
     answers = typical_answers()
     for number, section in enumerate(Q.sections, start=1):
-        tap_answers(page, section.key, answers)
+        answer_step(page, section.key, answers)
         page.get_by_role("button", name="See my result" if number == len(Q.sections) else "Next").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
 
@@ -98,7 +98,7 @@ def test_the_resume_link_is_on_every_step_and_copies_with_one_tap(phone_page: Pa
     fits_the_phone(page)
 
     # Another device, with only the link, opens the questionnaire where it was left.
-    tap_answers(page, "safety", typical_answers())
+    answer_step(page, "safety", typical_answers())
     page.get_by_role("button", name="Next").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text(Q.sections[1].title)
     # Back at the start, the unfinished check is offered first.

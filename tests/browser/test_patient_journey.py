@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from playwright.sync_api import Page, expect
 
 from app.questionnaire import current
 from tests.answers import typical_answers
+from tests.browser.answering import answer_step
 from tests.browser.audit import audit
 
 Q = current()
-
-
-def tap_answers(page: Page, section_key: str, answers: dict[str, Any]) -> None:
-    """Tap the labels a person would tap for this step's answers."""
-    section = Q.section(section_key)
-    assert section is not None
-    for question in section.questions:
-        value = answers.get(question.link_id)
-        if value is None:
-            continue
-        if question.kind == "text":
-            page.fill(f"#{question.link_id}", str(value))
-            continue
-        for code in value if isinstance(value, list) else [value]:
-            page.locator(f"label[for='{question.link_id}-{code}']").tap()
 
 
 def test_whole_questionnaire_on_a_phone_gives_an_explained_result(phone_page: Page) -> None:
@@ -38,7 +22,7 @@ def test_whole_questionnaire_on_a_phone_gives_an_explained_result(phone_page: Pa
     for number, section in enumerate(Q.sections, start=1):
         expect(page.locator(".progress-text")).to_have_text(f"Step {number} of {len(Q.sections)}")
         expect(page.get_by_role("heading", level=1)).to_have_text(section.title)
-        tap_answers(page, section.key, answers)
+        answer_step(page, section.key, answers)
         last = number == len(Q.sections)
         page.get_by_role("button", name="See my result" if last else "Next").tap()
 
@@ -72,7 +56,7 @@ def test_none_of_these_clears_the_other_answers_and_leg_questions_appear_only_wh
     page.locator("label[for='rf_now-fever']").tap()
     page.locator("label[for='rf_now-none']").tap()
     expect(page.locator("#rf_now-fever")).not_to_be_checked()
-    tap_answers(page, "safety", {"rf_history": ["none"], "rf_inflammatory": ["none"]})
+    answer_step(page, "safety", {"rf_history": ["none"], "rf_inflammatory": ["none"]})
     page.get_by_role("button", name="Next").tap()
     expect(page.locator("#q-leg_feelings")).to_be_hidden()
     page.locator("label[for='leg_spread-above_knee']").tap()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -26,22 +29,65 @@ def engine_options(uri: str, pool_timeout: int) -> dict[str, Any]:
     return {"pool_pre_ping": True, "pool_timeout": pool_timeout, "pool_size": 5, "max_overflow": 5}
 
 
-# One lock per database file and process: this process's writers queue here, in order, and wake the moment the
-# writer before them finishes. SQLite's busy handler, left to sort out many writers, polls with sleeps of up to
-# 100 ms, which made busy moments slow; it now only arbitrates between processes.
-_write_locks: dict[str, threading.Lock] = {}
+class WriteLock:
+    """Writers to one SQLite file queue here: this process's threads on a lock, processes on a file lock beside it.
+
+    Both hand over the moment the writer before finishes. Left to SQLite, waiting writers poll with sleeps of up
+    to 100 ms, which made busy moments slow; SQLite's busy timeout now only covers writers outside the app.
+    """
+
+    def __init__(self, database: str) -> None:
+        self._path = f"{database}-writer" if database and database != ":memory:" else None
+        self._pid = os.getpid()
+        self._thread = threading.Lock()
+        self._fd: int | None = None
+
+    def acquire(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if not self._thread.acquire(timeout=timeout):
+            return False
+        if self._path is None:
+            return True
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        pause = 0.0002
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    self._thread.release()
+                    return False
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
+
+    def locked(self) -> bool:
+        return self._thread.locked()
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._thread.release()
+
+
+_write_locks: dict[str, WriteLock] = {}
 _write_locks_guard = threading.Lock()
 
 
-def _write_lock(database: str) -> threading.Lock:
+def _write_lock(database: str) -> WriteLock:
+    """This process's lock for a database file (a forked worker makes its own: file locks are per open file)."""
     with _write_locks_guard:
-        return _write_locks.setdefault(database, threading.Lock())
+        lock = _write_locks.get(database)
+        if lock is None or lock._pid != os.getpid():
+            lock = _write_locks[database] = WriteLock(database)
+        return lock
 
 
 class SQLiteConnection(sqlite3.Connection):
     """A driver connection that gives its process's write lock back when its transaction ends, however it ends."""
 
-    write_lock: threading.Lock | None = None
+    write_lock: WriteLock | None = None
 
     def commit(self) -> None:
         try:

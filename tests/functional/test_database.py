@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import fcntl
 import os
 import sqlite3
 import subprocess
@@ -112,6 +113,23 @@ def test_a_process_write_lock_queues_writers_and_is_given_back_however_the_trans
                     getattr(db.session, end)()
                 assert not lock.locked()
                 db.session.remove()
+
+
+def test_other_processes_wait_for_the_write_lock_on_a_file_beside_the_database(
+    sqlite_app: Flask, sqlite_path: Path
+) -> None:
+    other_process = os.open(f"{sqlite_path}-writer", os.O_RDWR | os.O_CREAT)  # a lock of its own, as another process
+    try:
+        with sqlite_app.test_request_context("/anything", method="POST"):
+            db.session.scalar(select(func.count()).select_from(Submission))
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other_process, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            db.session.commit()
+            fcntl.flock(other_process, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once the transaction ends
+            fcntl.flock(other_process, fcntl.LOCK_UN)
+            db.session.remove()
+    finally:
+        os.close(other_process)
 
 
 # Concurrent writers (on the suite's database: SQLite, or PostgreSQL with TEST_DATABASE_URL)

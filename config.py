@@ -43,6 +43,8 @@ class Config:
     SCREENING_STEP_LIMIT = "600 per hour"
     INTAKE_SEND_LIMIT = "10 per hour"
     INTAKE_WITHDRAW_LIMIT = "10 per hour"
+    # Stored assessments through the API, per client address (an integration with more traffic raises it).
+    API_SUBMIT_LIMIT = os.environ.get("API_SUBMIT_LIMIT", "300 per hour")
     # An intake form posted sooner than this after it was shown is asked to be sent again (automated posts).
     INTAKE_MIN_SECONDS = 3
     # Database outages answer 503 quickly instead of queueing requests behind a dead pool.
@@ -82,6 +84,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     # Tests post quickly and often; the tests of these limits set their own.
     SCREENING_START_LIMIT = SCREENING_STEP_LIMIT = INTAKE_SEND_LIMIT = INTAKE_WITHDRAW_LIMIT = "100000 per hour"
+    API_SUBMIT_LIMIT = "100000 per hour"
     INTAKE_MIN_SECONDS = 0
 
 

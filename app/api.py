@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import fhir, services
 from app.api_input import InputError, clean_answers, is_json_mimetype, load_json
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import Submission
 from app.questionnaire import N_, by_version, current
 
@@ -54,6 +54,7 @@ def questionnaire() -> Response:
 
 
 @bp.post("/assessments")
+@limiter.limit(lambda: str(current_app.config["API_SUBMIT_LIMIT"]))
 def create_assessment() -> tuple[Response, int, dict[str, str]]:
     """Assess and store answers; with an Idempotency-Key a retry returns the first submission."""
     token = _idempotency_token()

@@ -408,3 +408,15 @@ def test_every_valid_answer_set_is_accepted(app, client, answers):
         assert row is not None
         assert row.answers == answers
         assert row.result == {k: v for k, v in body.items() if k != "id"}
+
+
+def test_stored_assessments_are_rate_limited_per_address(app_factory):
+    limited = app_factory(API_SUBMIT_LIMIT="2 per hour")
+    client = limited.test_client()
+    body = {"answers": typical_answers()}
+    assert [client.post(URL, json=body).status_code for _ in range(2)] == [201, 201]
+    refused = client.post(URL, json=body)
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"]
+    assert refused.get_json()["status"] == 429
+    assert client.get("/api/v1/questionnaire").status_code == 200  # reading is not limited

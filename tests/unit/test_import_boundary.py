@@ -85,3 +85,29 @@ def test_the_check_catches_web_and_database_imports() -> None:
         "app.api",
     }
     assert {"app.advice", "app.questionnaires.v1", "app.questionnaire", "json"} <= modules
+
+
+# Modules without the web app that may use a library of their own (Babel's catalogues, phone and email rules), but
+# nothing from Flask, the database or the app's web modules: the FHIR view, API input parsing, charts, code lists.
+FRAMEWORK_FREE = sorted(
+    ROOT / "app" / name
+    for name in (
+        "fhir.py",
+        "api_input.py",
+        "catalogues.py",
+        "charts.py",
+        "clinical_findings.py",
+        "contact_values.py",
+        "pain_map.py",
+    )
+)
+WEB = ("flask", "flask_", "werkzeug", "jinja2", "wtforms", "sqlalchemy", "alembic", "psycopg")
+PURE_APP = (*ALLOWED_APP, "app.fhir", "app.catalogues", "app.charts", "app.clinical_findings", "app.pain_map")
+
+
+@pytest.mark.parametrize("path", FRAMEWORK_FREE, ids=[p.name for p in FRAMEWORK_FREE])
+def test_framework_free_modules_import_nothing_from_the_web_or_the_database(path: Path) -> None:
+    modules = imported_modules(path.read_text(encoding="utf-8"), module_name(path))
+    web = [m for m in modules if m.startswith(WEB)]
+    app_modules = [m for m in modules if m.partition(".")[0] == "app" and not m.startswith(PURE_APP)]
+    assert web == [] and app_modules == []

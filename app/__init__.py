@@ -70,6 +70,7 @@ def register_database(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import auth, models  # noqa: F401 - registers the tables and the session user loader
+    from app.fragments import fragment
     from app.i18n import install_template_gettext, select_locale, template_globals
 
     db.init_app(app)
@@ -82,6 +83,7 @@ def register_extensions(app: Flask) -> None:
     )
     install_template_gettext(app)
     app.context_processor(template_globals)
+    app.add_template_global(fragment)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = None  # sessions are checked server-side instead (app/auth.py)

@@ -30,6 +30,14 @@ def template_globals() -> dict[str, Any]:
     return {"get_locale": get_locale}
 
 
+def language() -> str:
+    """This request's language code, looked up once: a page asks for it with every piece of kept markup."""
+    code: str | None = g.get("_language")
+    if code is None:
+        code = g._language = str(get_locale())
+    return code
+
+
 def _translations() -> NullTranslations:
     """This request's catalogue, looked up once: a page translates dozens of strings."""
     translations: NullTranslations | None = g.get("_translations")

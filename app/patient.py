@@ -18,10 +18,11 @@ from sqlalchemy.exc import DBAPIError
 from app import advice, pain_map, questionnaire, rules, services
 from app.errors import RETRY_AFTER_SECONDS
 from app.extensions import db, limiter
-from app.forms import StepForm, step_form
+from app.forms import step_form
 from app.guards import safe_next
 from app.models import Draft
-from app.questionnaire import PATTERNS, Question, Questionnaire, Section
+from app.questionnaire import PATTERNS, FieldError, Question, Questionnaire, Section
+from app.step_markup import question_html
 
 bp = Blueprint("patient", __name__)
 
@@ -74,8 +75,7 @@ def step(token: str, section: str) -> ResponseReturnValue:
     current = q.section(section) or abort(404)
     if session.get("draft") != token:  # remember the draft for the start page's "continue" link
         session["draft"] = token
-    form = step_form(q, current, draft.answers)
-    return _render_step(q, token, draft.answers, current, form)
+    return _render_step(q, token, draft.answers, current, values=draft.answers)
 
 
 @bp.post("/check/<token>/<section>")
@@ -89,7 +89,7 @@ def save_step(token: str, section: str) -> ResponseReturnValue:
         q = questionnaire.current()
         current = q.section(section) or abort(404)
         form = step_form(q, current, {})
-        page = _render_step(q, token, form.answers(), current, form, unavailable=True)
+        page = _render_step(q, token, form.answers(), current, values=form.answers(), unavailable=True)
         return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
@@ -115,7 +115,7 @@ def _save_step(token: str, section: str) -> ResponseReturnValue:
         target = _advance(q, draft, index)
     db.session.commit()
     if target is None:
-        return _render_step(q, token, draft.answers, current, form), 422
+        return _render_step(q, token, draft.answers, current, form.answers(), form.question_errors()), 422
     return target
 
 
@@ -164,10 +164,24 @@ def _draft_or_404(token: str) -> tuple[Draft, Questionnaire]:
 
 
 def _render_step(
-    q: Questionnaire, token: str, answers: dict[str, Any], section: Section, form: StepForm, unavailable: bool = False
+    q: Questionnaire,
+    token: str,
+    answers: dict[str, Any],
+    section: Section,
+    values: dict[str, Any],
+    errors: dict[str, FieldError] | None = None,
+    unavailable: bool = False,
 ) -> str:
+    """The step's page: ``answers`` decide which questions apply, ``values`` are what the fields show."""
     return render_template(
-        "patient/step.html", q=q, token=token, answers=answers, section=section, form=form, unavailable=unavailable
+        "patient/step.html",
+        q=q,
+        token=token,
+        answers=answers,
+        section=section,
+        values=values,
+        errors=errors or {},
+        unavailable=unavailable,
     )
 
 
@@ -180,6 +194,9 @@ def condition_text(q: Questionnaire, question: Question) -> str:
         if (option := q.by_id[c.question].option(c.answer)) is not None
     ]
     return gettext("Only if you chose %(answers)s above.", answers=gettext(" or ").join(answers))
+
+
+bp.add_app_template_global(question_html)
 
 
 @bp.app_template_global()

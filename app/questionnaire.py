@@ -94,6 +94,10 @@ class Section:
     intro: str
     questions: tuple[Question, ...]
 
+    def toggles(self, question: Question) -> bool:
+        """True when the question depends on an answer on this same step: the page shows or hides it as they answer."""
+        return bool(question.enable_when) and any(q.link_id == question.enable_when[0].question for q in self.questions)
+
 
 @dataclass(frozen=True)
 class FieldError:

@@ -1,0 +1,107 @@
+"""Markup rendered once per language and kept: the parts of the patient pages that do not change between requests.
+
+A patient page translates and escapes dozens of fixed strings; rendering them on every request was most of a page's
+cost. ``{% call fragment("name", ...) %}…{% endcall %}`` renders its body once per language and key and keeps it. A
+body may show per-request values through holes: ``{% call(url) fragment("resume-link", url=resume_url) %}`` renders
+the body once with a placeholder for ``url`` and fills in the escaped value on each request. Holes must be printed
+as they are (``{{ url }}``), not passed through filters.
+
+The key must name everything else the body depends on (a section's key, the questionnaire version). Markup is kept
+per application while templates are not reloaded from disk (production, tests). With ``TEMPLATES_AUTO_RELOAD``
+(development) every fragment is rendered in full with its values, as if it were not there: an edited template shows
+at once, and tests compare the two ways of rendering a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
+
+from flask import current_app
+from markupsafe import Markup, escape
+
+from app.i18n import language
+
+T = TypeVar("T")
+
+SLOT = "\x00"  # cannot occur in translated text, and Jinja's escaping leaves it alone
+FIELD = "\x1f"
+HOLE = "\x1e"
+
+
+def hole(name: str) -> Markup:
+    """Where a per-request value goes."""
+    return Markup("\x00\x1e{}\x00").format(name)  # SLOT, HOLE, name, SLOT
+
+
+def choice(code: str, yes: str, no: str) -> Markup:
+    """Where ``yes`` goes when option ``code`` is chosen, else ``no``."""
+    return Markup("\x00{}\x1f{}\x1f{}\x00").format(code, yes, no)  # SLOT, then the three joined by FIELD
+
+
+class Hole(NamedTuple):
+    name: str
+
+
+class Choice(NamedTuple):
+    code: str
+    yes: Markup
+    no: Markup
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """Markup split at its placeholders: literal markup, holes and choices, in order."""
+
+    parts: tuple[Markup | Hole | Choice, ...]
+
+    @classmethod
+    def parse(cls, html: Markup) -> Skeleton:
+        """Split markup rendered with ``hole`` and ``choice`` placeholders (splitting Markup keeps it Markup)."""
+        parts: list[Markup | Hole | Choice] = []
+        for index, part in enumerate(html.split(SLOT)):
+            if index % 2 == 0:
+                parts.append(part)
+            elif part.startswith(HOLE):
+                parts.append(Hole(str(part[1:])))
+            else:
+                code, yes, no = part.split(FIELD)
+                parts.append(Choice(str(code), yes, no))
+        return cls(tuple(parts))
+
+    def fill(self, values: Mapping[str, Any], chosen: Collection[str] = ()) -> Markup:
+        """The markup with each hole's value escaped and each choice shown as chosen or not."""
+        out: list[Markup] = []
+        for part in self.parts:
+            if isinstance(part, Markup):
+                out.append(part)
+            elif isinstance(part, Hole):
+                out.append(escape(values[part.name]))
+            else:
+                out.append(part.yes if part.code in chosen else part.no)
+        return Markup().join(out)
+
+
+def keeping() -> bool:
+    """Whether rendered markup is kept (see the module docstring)."""
+    return not current_app.jinja_env.auto_reload
+
+
+def cached(key: tuple[Hashable, ...], render: Callable[[], T]) -> T:
+    """``render()`` for this language and key, kept for the application's lifetime."""
+    store: dict[tuple[Hashable, ...], Any] = current_app.extensions.setdefault("fragments", {})
+    full_key = (language(), *key)
+    try:
+        return store[full_key]  # type: ignore[no-any-return]
+    except KeyError:
+        value = store[full_key] = render()
+        return value
+
+
+def fragment(*key: Hashable, caller: Callable[..., Markup], **values: Any) -> Markup:
+    """The template global behind ``{% call fragment(...) %}`` (a call block's body renders to Markup)."""
+    if not keeping():
+        return caller(**values)
+    skeleton = cached(("fragment", *key), lambda: Skeleton.parse(caller(**{name: hole(name) for name in values})))
+    return skeleton.fill(values)

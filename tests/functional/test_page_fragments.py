@@ -1,0 +1,115 @@
+"""Kept markup (app/fragments.py, app/step_markup.py): a page built from it is the page rendered in full."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
+
+from app.extensions import db
+from app.fragments import Skeleton, choice, hole
+from app.models import Draft
+from app.questionnaire import current
+from tests.answers import typical_answers
+from tests.functional.test_wizard import form_values, start, step_url
+from tests.strategies import answer_sets
+
+Q = current()
+LANGUAGES = {"en": "en", "zh_Hans": "zh-CN,zh;q=0.9"}
+
+
+def page(client: FlaskClient, method: str, url: str, language: str, **kwargs: Any) -> tuple[int, str]:
+    response = client.open(url, method=method, headers={"Accept-Language": LANGUAGES[language]}, **kwargs)
+    # The CSRF token is signed with a timestamp: two renders a second apart differ there and nowhere else.
+    return response.status_code, re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token"', response.text)
+
+
+def kept_and_full(app: Flask, client: FlaskClient, method: str, url: str, language: str, **kw: Any) -> tuple[Any, Any]:
+    """The page twice: from kept markup (filling the store first), then rendered in full as in development."""
+    page(client, method, url, language, **kw)  # fills the store
+    kept = page(client, method, url, language, **kw)
+    app.jinja_env.auto_reload = True
+    try:
+        full = page(client, method, url, language, **kw)
+    finally:
+        app.jinja_env.auto_reload = False
+    return kept, full
+
+
+def saved_draft(app: Flask, answers: dict[str, Any]) -> str:
+    with app.app_context():
+        draft = Draft(questionnaire_version=Q.version, answers=answers, language="en")
+        db.session.add(draft)
+        db.session.commit()
+        return draft.token
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    answers=answer_sets(),
+    section=st.sampled_from([s.key for s in Q.sections]),
+    language=st.sampled_from(sorted(LANGUAGES)),
+)
+def test_a_step_showing_saved_answers_is_the_page_rendered_in_full(
+    app: Flask, answers: dict[str, Any], section: str, language: str
+) -> None:
+    token = saved_draft(app, answers)
+    kept, full = kept_and_full(app, app.test_client(), "GET", step_url(token, section), language)
+    assert kept == full
+    assert kept[0] == 200
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    section=st.sampled_from([s.key for s in Q.sections]),
+    data=st.dictionaries(st.sampled_from([q.link_id for q in Q.questions]), form_values, max_size=6),
+    language=st.sampled_from(sorted(LANGUAGES)),
+)
+def test_a_step_with_problems_is_the_page_rendered_in_full(
+    app: Flask, section: str, data: dict[str, Any], language: str
+) -> None:
+    client = app.test_client()
+    url = step_url(start(client), section)
+    kept, full = kept_and_full(app, client, "POST", url, language, data=data)
+    assert kept == full
+
+
+def test_a_typed_answer_is_escaped_where_it_is_filled_in(app: Flask, client: FlaskClient) -> None:
+    section = next(s for s in Q.sections if any(q.kind == "text" for q in s.questions))
+    question = next(q for q in section.questions if q.kind == "text")
+    token = saved_draft(app, typical_answers(**{question.link_id: '</textarea><script>alert("x")</script>'}))
+    for _ in range(2):  # rendering, then filling in kept markup
+        text = client.get(step_url(token, section.key)).text
+        assert "<script>alert" not in text
+        assert "&lt;/textarea&gt;&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</textarea>" in text
+
+
+@pytest.mark.parametrize("first, second", [("en", "zh_Hans"), ("zh_Hans", "en")])
+def test_each_language_keeps_its_own_markup(client: FlaskClient, first: str, second: str) -> None:
+    """The same app serving both languages in turn: every page is in the language asked for."""
+    marks = {"en": '<html lang="en">', "zh_Hans": '<html lang="zh-Hans">'}
+    for language in (first, second, first):
+        status, text = page(client, "GET", "/", language)
+        assert status == 200
+        assert marks[language] in text
+        assert ("Start the check" in text) == (language == "en")
+
+
+def test_a_skeleton_fills_holes_escaped_and_choices_by_code() -> None:
+    skeleton = Skeleton.parse(
+        Markup('<a href="{}">x</a><input value="a" {}><g aria-checked="{}">').format(
+            hole("url"), choice("a", "checked", ""), choice("b", "true", "false")
+        )
+    )
+    assert skeleton.fill({"url": '"><script>'}, chosen={"a"}) == Markup(
+        '<a href="&#34;&gt;&lt;script&gt;">x</a><input value="a" checked><g aria-checked="false">'
+    )
+    assert skeleton.fill({"url": "/x"}, chosen={"b"}) == Markup(
+        '<a href="/x">x</a><input value="a" ><g aria-checked="true">'
+    )

@@ -72,7 +72,7 @@ class Skeleton:
 
     def fill(self, values: Mapping[str, Any], chosen: Collection[str] = ()) -> Markup:
         """The markup with each hole's value escaped and each choice shown as chosen or not."""
-        out: list[Markup] = []
+        out: list[str] = []
         for part in self.parts:
             if isinstance(part, Markup):
                 out.append(part)
@@ -80,28 +80,29 @@ class Skeleton:
                 out.append(escape(values[part.name]))
             else:
                 out.append(part.yes if part.code in chosen else part.no)
-        return Markup().join(out)
+        return Markup("".join(out))  # noqa: S704 - every part is Markup or escaped; Markup.join would escape again
 
 
-def keeping() -> bool:
-    """Whether rendered markup is kept (see the module docstring)."""
-    return not current_app.jinja_env.auto_reload
+def store() -> dict[tuple[Hashable, ...], Any] | None:
+    """The application's kept markup, or None when it keeps none (see the module docstring)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return None if app.jinja_env.auto_reload else app.extensions.setdefault("fragments", {})
 
 
-def cached(key: tuple[Hashable, ...], render: Callable[[], T]) -> T:
-    """``render()`` for this language and key, kept for the application's lifetime."""
-    store: dict[tuple[Hashable, ...], Any] = current_app.extensions.setdefault("fragments", {})
+def cached(kept: dict[tuple[Hashable, ...], Any], key: tuple[Hashable, ...], render: Callable[[], T]) -> T:
+    """``render()`` for this request's language and ``key``, kept for the application's lifetime."""
     full_key = (language(), *key)
     try:
-        return store[full_key]  # type: ignore[no-any-return]
+        return kept[full_key]  # type: ignore[no-any-return]
     except KeyError:
-        value = store[full_key] = render()
+        value = kept[full_key] = render()
         return value
 
 
 def fragment(*key: Hashable, caller: Callable[..., Markup], **values: Any) -> Markup:
     """The template global behind ``{% call fragment(...) %}`` (a call block's body renders to Markup)."""
-    if not keeping():
+    kept = store()
+    if kept is None:
         return caller(**values)
-    skeleton = cached(("fragment", *key), lambda: Skeleton.parse(caller(**{name: hole(name) for name in values})))
+    skeleton = cached(kept, ("fragment", *key), lambda: Skeleton.parse(caller(**{n: hole(n) for n in values})))
     return skeleton.fill(values)

@@ -16,7 +16,7 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup
 
-from app.fragments import Skeleton, cached, choice, hole, keeping
+from app.fragments import Skeleton, cached, choice, hole, store
 from app.questionnaire import FieldError, Question
 
 
@@ -51,9 +51,11 @@ def choices(question: Question, value: Any) -> Choices:
 def question_html(version: str, question: Question, value: Any, error: FieldError | None) -> Markup:
     """One question as HTML, showing ``value`` and, when given, the error next to it."""
     answer = choices(question, value)
-    if error is not None or not keeping():
+    kept = store()
+    if error is not None or kept is None:
         return _macro()(question, error, answer)
     skeleton = cached(
+        kept,
         ("question", version, question.link_id),
         lambda: Skeleton.parse(_macro()(question, None, Placeholders())),
     )

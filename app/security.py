@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -34,19 +36,28 @@ def register(app: Flask) -> None:
     app.after_request(add_security_headers)
 
 
+@functools.cache
+def fixed_headers(hsts: str | None) -> tuple[tuple[str, str], ...]:
+    """The headers every response carries unless its view set them itself."""
+    headers = (
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        # Flask-WTF checks the referrer over HTTPS, so the policy must still send it to our own origin.
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+    )
+    return (*headers, ("Strict-Transport-Security", hsts)) if hsts else headers
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    # Flask-WTF checks the referrer over HTTPS, so the policy must still send it to our own origin.
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-    hsts = current_app.config["HSTS"]
-    if hsts:
-        headers.setdefault("Strict-Transport-Security", hsts)
-    if request.endpoint != "static" and "Cache-Control" not in headers:
+    present = {name.lower() for name in headers.keys()}  # noqa: SIM118 - Headers iterate as (name, value) pairs
+    for name, value in fixed_headers(current_app.config["HSTS"]):
+        if name.lower() not in present:
+            headers.add(name, value)
+    if request.endpoint != "static" and "cache-control" not in present:
         # Answers are health data: never keep them in a shared browser's or proxy's cache. A view that serves
         # public data (the FHIR questionnaire) may say otherwise itself.
         headers["Cache-Control"] = "no-store"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_login import current_user
 
 import config as settings
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -84,7 +85,9 @@ def register_extensions(app: Flask) -> None:
     install_template_gettext(app)
     app.context_processor(template_globals)
     app.add_template_global(fragment)
-    login_manager.init_app(app)
+    # Templates get the user as a lazy proxy: patient pages never look at it, so they never load it.
+    login_manager.init_app(app, add_context_processor=False)
+    app.add_template_global(current_user, "current_user")
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = None  # sessions are checked server-side instead (app/auth.py)
     limiter.init_app(app)

@@ -22,7 +22,7 @@ from app.forms import step_form
 from app.guards import safe_next
 from app.models import Draft
 from app.questionnaire import PATTERNS, FieldError, Question, Questionnaire, Section
-from app.step_markup import question_html
+from app.step_markup import step_fields
 
 bp = Blueprint("patient", __name__)
 
@@ -196,7 +196,7 @@ def condition_text(q: Questionnaire, question: Question) -> str:
     return gettext("Only if you chose %(answers)s above.", answers=gettext(" or ").join(answers))
 
 
-bp.add_app_template_global(question_html)
+bp.add_app_template_global(step_fields)
 
 
 @bp.app_template_global()

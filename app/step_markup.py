@@ -9,7 +9,7 @@ A question with an error is drawn in full: its markup changes with the message, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from app.fragments import Skeleton, cached, choice, hole, store
-from app.questionnaire import FieldError, Question
+from app.questionnaire import Answers, FieldError, Question, Questionnaire, Section
 
 
 @dataclass(frozen=True)
@@ -48,21 +48,39 @@ def choices(question: Question, value: Any) -> Choices:
     return Choices(frozenset(str(v) for v in values))
 
 
+def step_fields(
+    q: Questionnaire, section: Section, answers: Answers, values: Mapping[str, Any], errors: Mapping[str, FieldError]
+) -> Markup:
+    """A step's questions in order: ``answers`` (the draft) decide which apply, ``values`` are what they show.
+
+    A question that depends on another on the same step is always drawn, inside its condition; one that depends
+    on an earlier step is drawn only when that answer enables it.
+    """
+    out: list[Markup] = []
+    for question in section.questions:
+        toggles = section.toggles(question)
+        if not toggles and not q.is_enabled(question, answers):
+            continue
+        field = question_html(q.version, question, values.get(question.link_id), errors.get(question.link_id))
+        out.append(_macro("conditional_question")(q, question, field) if toggles else field)
+    return Markup("\n").join(out)
+
+
 def question_html(version: str, question: Question, value: Any, error: FieldError | None) -> Markup:
     """One question as HTML, showing ``value`` and, when given, the error next to it."""
     answer = choices(question, value)
     kept = store()
     if error is not None or kept is None:
-        return _macro()(question, error, answer)
+        return _macro("question_markup")(question, error, answer)
     skeleton = cached(
         kept,
         ("question", version, question.link_id),
-        lambda: Skeleton.parse(_macro()(question, None, Placeholders())),
+        lambda: Skeleton.parse(_macro("question_markup")(question, None, Placeholders())),
     )
     return skeleton.fill({"text": answer.text}, answer.chosen)
 
 
-def _macro() -> Callable[..., Markup]:
-    """The field macro; templates are autoescaped, so it returns Markup."""
-    macro: Callable[..., Markup] = current_app.jinja_env.get_template("_macros/fields.html").module.question_markup  # type: ignore[attr-defined]
+def _macro(name: str) -> Callable[..., Markup]:
+    """A macro of ``_macros/fields.html``; templates are autoescaped, so it returns Markup."""
+    macro: Callable[..., Markup] = getattr(current_app.jinja_env.get_template("_macros/fields.html").module, name)
     return macro

@@ -31,7 +31,7 @@ bp = Blueprint("patient", __name__)
 def start() -> ResponseReturnValue:
     token = session.get("draft")
     draft = services.live_draft(token, current_app.config["DRAFT_LIFETIME"]) if token else None
-    return render_template("patient/start.html", form=FlaskForm(), draft=draft, q=questionnaire.current())
+    return render_template("patient/start.html", draft=draft)
 
 
 @bp.post("/start")

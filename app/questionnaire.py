@@ -80,9 +80,13 @@ class Question:
     widget: str = ""
 
     def option(self, code: str) -> Option | None:
-        return next((o for o in self.options if o.code == code), None)
+        return self._options_by_code.get(code)
 
-    @property
+    @cached_property
+    def _options_by_code(self) -> dict[str, Option]:
+        return {o.code: o for o in self.options}
+
+    @cached_property
     def codes(self) -> tuple[str, ...]:
         return tuple(o.code for o in self.options)
 
@@ -150,7 +154,7 @@ class Questionnaire:
     def section_index(self, key: str) -> int:
         return [s.key for s in self.sections].index(key)
 
-    def is_enabled(self, question: Question, answers: Answers) -> bool:
+    def is_enabled(self, question: Question, answers: Mapping[str, object]) -> bool:
         """True when any of the question's conditions holds (FHIR ``enableBehavior: any``)."""
         if not question.enable_when:
             return True
@@ -164,18 +168,16 @@ class Questionnaire:
         Unknown questions are errors; answers to questions their conditions hide are dropped. With ``only``,
         just that section's questions are checked and returned (a wizard step).
         """
-        scope = only.questions if only else tuple(self.questions)
-        known = {q.link_id for q in scope}
+        scope = only.questions if only else tuple(self.by_id.values())
         errors: dict[str, FieldError] = {}
         if only is None:
             for key in answers:
-                if key not in known:
+                if key not in self.by_id:
                     errors[str(key)] = FieldError(N_("This is not a question in this questionnaire."))
         clean: dict[str, AnswerValue] = {}
         for question in scope:
             # Conditions read checked answers first; earlier sections' answers come from the draft.
-            context: dict[str, object] = {**answers, **clean}
-            if not self.is_enabled(question, context):  # type: ignore[arg-type]
+            if question.enable_when and not self.is_enabled(question, {**answers, **clean}):
                 continue
             raw = answers.get(question.link_id)
             if _is_blank(raw):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from app import fhir, rules, services
 from app.extensions import db
-from app.models import Submission
+from app.models import REFERENCE_ALPHABET, Submission, utcnow
 from app.questionnaire import PATTERNS, current
 from tests.answers import typical_answers
 from tests.contract import ASSESSMENT_KEYS
@@ -55,6 +56,21 @@ def test_answers_map_is_assessed_stored_and_answered_201(app, client):
     assert row.primary_pattern == "kidney_deficiency"
 
 
+def test_the_stored_row_holds_the_clean_answers_the_result_and_its_keys(app, client):
+    before = utcnow()
+    response = post(client, {"answers": typical_answers()}, headers={"Idempotency-Key": "row"})
+    after = utcnow()
+    body = response.get_json()
+    (row,) = rows(app)
+    assert row.answers == current().validate(typical_answers())[0]
+    assert row.result == {key: value for key, value in body.items() if key != "id"}
+    assert row.idempotency_key == services.idempotency_key("api:row")
+    assert re.fullmatch(rf"LBP-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}", row.reference)
+    assert before <= row.created_at <= after
+    assert (row.language, row.kind, row.status, row.row_version) == ("en", "screen", "new", 1)
+    assert (row.status_changed_at, row.intake_at, row.withdrawn_at) == (None, None, None)
+
+
 def test_extra_top_level_fields_are_ignored(client):
     response = post(client, {"answers": typical_answers(), "status": "closed", "urgent": True})
     assert response.status_code == 201
@@ -92,7 +108,7 @@ def test_an_unknown_id_answers_404_json(client, public_id):
     assert response.get_json()["errors"]["_"]
 
 
-def test_an_emergency_flag_is_urgent_with_no_pattern(client):
+def test_an_emergency_flag_is_urgent_with_no_pattern(app, client):
     answers = typical_answers(rf_now=["saddle_numbness", "fever"])
     body = post(client, {"answers": answers}).get_json()
     assert body["urgent"] is True
@@ -102,6 +118,8 @@ def test_an_emergency_flag_is_urgent_with_no_pattern(client):
     ]
     assert body["primary"] is None
     assert body["therapies"] == []
+    (row,) = rows(app)
+    assert (row.urgent, row.primary_pattern) == (True, None)
 
 
 def test_an_urgent_flag_is_urgent(client):
@@ -420,3 +438,18 @@ def test_stored_assessments_are_rate_limited_per_address(app_factory):
     assert refused.headers["Retry-After"]
     assert refused.get_json()["status"] == 429
     assert client.get("/api/v1/questionnaire").status_code == 200  # reading is not limited
+
+
+def test_each_post_counts_once_against_the_limit_whatever_its_outcome(app_factory):
+    limited = app_factory(API_SUBMIT_LIMIT="10 per hour")
+    client = limited.test_client()
+    stored = post(client, {"answers": typical_answers()})
+    refused = post(client, {"answers": {}})
+    replayed = [post(client, {"answers": typical_answers()}, headers={"Idempotency-Key": "k"}) for _ in range(2)]
+    assert [r.status_code for r in (stored, refused, *replayed)] == [201, 422, 201, 201]
+    remaining = [r.headers["X-RateLimit-Remaining"] for r in (stored, refused, *replayed)]
+    assert remaining == ["9", "8", "7", "6"]
+    assert stored.headers["X-RateLimit-Limit"] == "10"
+    read = client.get("/api/v1/questionnaire")
+    assert "X-RateLimit-Remaining" not in read.headers  # reading is not counted
+    assert post(client, {"answers": typical_answers()}).headers["X-RateLimit-Remaining"] == "5"

@@ -73,7 +73,7 @@ def create_assessment() -> tuple[Response, int, dict[str, str]]:
             found = services.submission_for_token(token)
             if found is None:
                 raise
-            submission, created = found, False
+            submission, created = services.Recorded.of(found), False
         if not created and submission.answers != answers:
             db.session.rollback()
             raise InputError(422, {IDEMPOTENCY_HEADER: N_("This key was already used with different answers.")})
@@ -92,7 +92,7 @@ def read_assessment(public_id: str) -> Response | tuple[Response, int]:
     return jsonify(_assessment_json(submission))
 
 
-def _assessment_json(submission: Submission) -> dict[str, Any]:
+def _assessment_json(submission: Submission | services.Recorded) -> dict[str, Any]:
     return {"id": submission.public_id, **submission.result}
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app import rules
 from app.database import begin_write
@@ -19,6 +20,21 @@ from app.questionnaire import AnswerValue, Questionnaire, Section
 def idempotency_key(token: str) -> str:
     """Store a digest, not the token itself, so the key cannot be turned back into a private link."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A stored assessment as its callers use it: to answer, to link to, to compare a retry with."""
+
+    id: int
+    public_id: str
+    reference: str
+    answers: dict[str, Any]
+    result: dict[str, Any]
+
+    @classmethod
+    def of(cls, submission: Submission) -> Recorded:
+        return cls(submission.id, submission.public_id, submission.reference, submission.answers, submission.result)
 
 
 def start_draft(questionnaire: Questionnaire, language: str) -> Draft:
@@ -58,7 +74,7 @@ def record_assessment(
     source: str,
     language: str = "en",
     key: str | None = None,
-) -> Submission:
+) -> Recorded:
     """Assess validated answers and store them with the questionnaire and rules versions that produced the result."""
     begin_write()
     return _add_submission(answers, questionnaire, source=source, language=language, key=key)
@@ -71,12 +87,12 @@ def record_assessment_once(
     source: str,
     token: str,
     language: str = "en",
-) -> tuple[Submission, bool]:
+) -> tuple[Recorded, bool]:
     """Like ``record_assessment``, once per client token: a retry returns the first submission and False."""
     begin_write()  # before the lookup, so two retries queue rather than both inserting
     existing = submission_for_token(token)
     if existing is not None:
-        return existing, False
+        return Recorded.of(existing), False
     submission = _add_submission(answers, questionnaire, source=source, language=language, key=idempotency_key(token))
     return submission, True
 
@@ -86,6 +102,9 @@ def submission_for_token(token: str) -> Submission | None:
     return db.session.scalar(select(Submission).where(Submission.idempotency_key == idempotency_key(token)))
 
 
+_INSERT_SUBMISSION = insert(Submission.__table__)
+
+
 def _add_submission(
     answers: Mapping[str, AnswerValue],
     questionnaire: Questionnaire,
@@ -93,25 +112,29 @@ def _add_submission(
     source: str,
     language: str,
     key: str | None,
-) -> Submission:
+) -> Recorded:
+    """Insert with one statement: the unit of work, and a model object, cost more than the insert on this hot path."""
     assessment = rules.assess(answers, questionnaire)
-    submission = Submission(
-        source=source,
-        language=language,
-        questionnaire_version=questionnaire.version,
-        rules_version=assessment.rules_version,
-        answers=dict(answers),
-        result=assessment.to_json(),
-        urgent=assessment.urgent,
-        primary_pattern=assessment.primary,
-        idempotency_key=key,
+    documents = {"answers": dict(answers), "result": assessment.to_json()}
+    inserted = db.session.connection().execute(
+        _INSERT_SUBMISSION,
+        {
+            **documents,
+            "source": source,
+            "language": language,
+            "questionnaire_version": questionnaire.version,
+            "rules_version": assessment.rules_version,
+            "urgent": assessment.urgent,
+            "primary_pattern": assessment.primary,
+            "idempotency_key": key,
+        },
     )
-    db.session.add(submission)
-    db.session.flush()
-    return submission
+    # What the columns' defaults gave (public_id, reference, created_at …) is among the inserted parameters.
+    defaults = inserted.last_inserted_params()
+    return Recorded(inserted.inserted_primary_key[0], defaults["public_id"], defaults["reference"], **documents)
 
 
-def finish_draft(draft: Draft, answers: Mapping[str, AnswerValue], questionnaire: Questionnaire) -> Submission:
+def finish_draft(draft: Draft, answers: Mapping[str, AnswerValue], questionnaire: Questionnaire) -> Recorded:
     """Turn a finished (or red-flagged) draft into a submission and forget the draft."""
     submission = record_assessment(
         answers,

@@ -42,7 +42,9 @@ def stored(
 ) -> int:
     """Store a self-screen through the real engine; set ``fields`` (e.g. status) directly. Returns its id."""
     with app.app_context():
-        submission = services.record_assessment(answers or typical_answers(), current(), source="web")
+        recorded = services.record_assessment(answers or typical_answers(), current(), source="web")
+        submission = db.session.get(Submission, recorded.id)
+        assert submission is not None
         if created_at is not None:
             submission.created_at = created_at
         for name, value in fields.items():

@@ -23,7 +23,12 @@ def new_token() -> str:
 
 def new_reference() -> str:
     """A short code to quote on the phone, e.g. ``LBP-7KQ4-9MXT`` (40 bits; unique in the database)."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    # One draw for all eight characters, read as base-26 digits: as uniform as eight draws, at a quarter of the cost.
+    number = secrets.randbelow(len(REFERENCE_ALPHABET) ** 8)
+    chars = ""
+    for _ in range(8):
+        number, digit = divmod(number, len(REFERENCE_ALPHABET))
+        chars += REFERENCE_ALPHABET[digit]
     return f"LBP-{chars[:4]}-{chars[4:]}"
 
 

@@ -31,4 +31,7 @@ csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 # Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; Redis in production, since memory is per process).
+# Flask-Limiter 4 looks at every request in before_request (3.x's auto_check switch is gone) and again in the view of a
+# @limiter.limit route; a route's own limit is counted once, in the view. A limit on a blueprint is checked only before
+# the request, but resolving it costs as much as the second look, so routes keep their decorators.
 limiter = Limiter(key_func=get_remote_address)

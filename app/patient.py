@@ -30,7 +30,7 @@ bp = Blueprint("patient", __name__)
 @bp.get("/")
 def start() -> ResponseReturnValue:
     token = session.get("draft")
-    draft = services.live_draft(token, current_app.config["DRAFT_LIFETIME"]) if token else None
+    draft = services.saved_draft(token, current_app.config["DRAFT_LIFETIME"]) if token else None
     return render_template("patient/start.html", draft=draft)
 
 
@@ -64,14 +64,14 @@ def language() -> ResponseReturnValue:
 @bp.get("/check/<token>")
 def resume(token: str) -> ResponseReturnValue:
     """A private link back into an unfinished questionnaire, at its first unanswered step."""
-    draft, q = _draft_or_404(token)
+    draft, q = _saved_draft_or_404(token)
     section = q.first_incomplete(draft.answers) or q.sections[-1]
     return redirect(url_for(".step", token=token, section=section.key))
 
 
 @bp.get("/check/<token>/<section>")
 def step(token: str, section: str) -> ResponseReturnValue:
-    draft, q = _draft_or_404(token)
+    draft, q = _saved_draft_or_404(token)
     current = q.section(section) or abort(404)
     if session.get("draft") != token:  # remember the draft for the start page's "continue" link
         session["draft"] = token
@@ -154,13 +154,19 @@ def _language() -> str:
 
 
 def _draft_or_404(token: str) -> tuple[Draft, Questionnaire]:
-    draft = services.live_draft(token, current_app.config["DRAFT_LIFETIME"])
-    if draft is None:
-        abort(404)
-    q = questionnaire.by_version(draft.questionnaire_version)
-    if q is None:
-        abort(404)
-    return draft, q
+    """The draft to change, and its questionnaire."""
+    draft = services.live_draft(token, current_app.config["DRAFT_LIFETIME"]) or abort(404)
+    return draft, _questionnaire_of(draft)
+
+
+def _saved_draft_or_404(token: str) -> tuple[services.SavedDraft, Questionnaire]:
+    """The draft to show, and its questionnaire."""
+    draft = services.saved_draft(token, current_app.config["DRAFT_LIFETIME"]) or abort(404)
+    return draft, _questionnaire_of(draft)
+
+
+def _questionnaire_of(draft: Draft | services.SavedDraft) -> Questionnaire:
+    return questionnaire.by_version(draft.questionnaire_version) or abort(404)
 
 
 def _render_step(

@@ -107,8 +107,9 @@ def record_assessment(
     key: str | None = None,
 ) -> Recorded:
     """Assess validated answers and store them with the questionnaire and rules versions that produced the result."""
+    row = _submission_row(answers, questionnaire, source=source, language=language, key=key)
     begin_write()
-    return _add_submission(answers, questionnaire, source=source, language=language, key=key)
+    return _insert_submission(row)
 
 
 def record_assessment_once(
@@ -120,12 +121,12 @@ def record_assessment_once(
     language: str = "en",
 ) -> tuple[Recorded, bool]:
     """Like ``record_assessment``, once per client token: a retry returns the first submission and False."""
+    row = _submission_row(answers, questionnaire, source=source, language=language, key=idempotency_key(token))
     begin_write()  # before the lookup, so two retries queue rather than both inserting
     existing = submission_for_token(token)
     if existing is not None:
         return Recorded.of(existing), False
-    submission = _add_submission(answers, questionnaire, source=source, language=language, key=idempotency_key(token))
-    return submission, True
+    return _insert_submission(row), True
 
 
 def submission_for_token(token: str) -> Submission | None:
@@ -136,33 +137,37 @@ def submission_for_token(token: str) -> Submission | None:
 _INSERT_SUBMISSION = insert(Submission.__table__)
 
 
-def _add_submission(
+def _submission_row(
     answers: Mapping[str, AnswerValue],
     questionnaire: Questionnaire,
     *,
     source: str,
     language: str,
     key: str | None,
-) -> Recorded:
-    """Insert with one statement: the unit of work, and a model object, cost more than the insert on this hot path."""
+) -> dict[str, Any]:
+    """The new row's values, assessed before the write transaction: writers queue for as short a time as can be."""
     assessment = rules.assess(answers, questionnaire)
-    documents = {"answers": dict(answers), "result": assessment.to_json()}
-    inserted = db.session.connection().execute(
-        _INSERT_SUBMISSION,
-        {
-            **documents,
-            "source": source,
-            "language": language,
-            "questionnaire_version": questionnaire.version,
-            "rules_version": assessment.rules_version,
-            "urgent": assessment.urgent,
-            "primary_pattern": assessment.primary,
-            "idempotency_key": key,
-        },
-    )
+    return {
+        "answers": dict(answers),
+        "result": assessment.to_json(),
+        "source": source,
+        "language": language,
+        "questionnaire_version": questionnaire.version,
+        "rules_version": assessment.rules_version,
+        "urgent": assessment.urgent,
+        "primary_pattern": assessment.primary,
+        "idempotency_key": key,
+    }
+
+
+def _insert_submission(row: dict[str, Any]) -> Recorded:
+    """Insert with one statement: the unit of work, and a model object, cost more than the insert on this hot path."""
+    inserted = db.session.connection().execute(_INSERT_SUBMISSION, row)
     # What the columns' defaults gave (public_id, reference, created_at …) is among the inserted parameters.
     defaults = inserted.last_inserted_params()
-    return Recorded(inserted.inserted_primary_key[0], defaults["public_id"], defaults["reference"], **documents)
+    return Recorded(
+        inserted.inserted_primary_key[0], defaults["public_id"], defaults["reference"], row["answers"], row["result"]
+    )
 
 
 def finish_draft(draft: Draft, answers: Mapping[str, AnswerValue], questionnaire: Questionnaire) -> Recorded:

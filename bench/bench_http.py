@@ -42,7 +42,12 @@ from tests.answers import typical_answers  # noqa: E402 - needs the repository r
 
 HOST = "127.0.0.1"
 # Identical for both apps: two processes (one per core here), a few threads each for keep-alive connections.
-GUNICORN_SETTINGS = ["--workers", "2", "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5"]
+# ``--server sync`` runs both as the README's production command does instead (sync workers, no keep-alive).
+SERVERS = {
+    "gthread": ["--workers", "2", "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5"],
+    "sync": ["--workers", "2"],
+}
+GUNICORN_SETTINGS = list(SERVERS["gthread"])
 TARGETS = {"GET": 0.40, "POST": 0.25}
 
 
@@ -63,6 +68,32 @@ class Result:
     p99_ms: float
     requests: int
     bad_responses: int
+    # CPU time (user + system) the server's processes spent per request, in microseconds: unlike requests per
+    # second, it hardly moves when other work on the machine takes CPU away from the server.
+    cpu_us: float = float("nan")
+
+
+@dataclass
+class Server:
+    port: int
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn's master and workers (Linux /proc; NaN elsewhere)."""
+        try:
+            ticks = 0
+            for entry in Path("/proc").iterdir():
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if entry.name == str(self.pid) or fields[1] == str(self.pid):  # fields[1] is the parent's pid
+                    ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            return ticks / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return float("nan")
 
 
 def free_port() -> int:
@@ -72,7 +103,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(target: str, chdir: Path, env: dict[str, str], log: Path, ready_path: str) -> Iterator[int]:
+def gunicorn(target: str, chdir: Path, env: dict[str, str], log: Path, ready_path: str) -> Iterator[Server]:
     port = free_port()
     command = [
         sys.executable,
@@ -103,7 +134,7 @@ def gunicorn(target: str, chdir: Path, env: dict[str, str], log: Path, ready_pat
             if time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn {target} did not answer {ready_path} in 30 s; see {log}")
             time.sleep(0.2)
-        yield port
+        yield Server(port, process.pid)
     finally:
         process.terminate()
         try:
@@ -255,9 +286,11 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured load first (default 2)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections (default 8)")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--server", choices=sorted(SERVERS), default="gthread", help="gunicorn settings for both apps")
     parser.add_argument("--output", type=Path, help="write the report (Markdown) to this file")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
+    GUNICORN_SETTINGS[:] = SERVERS[args.server]
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
     load = run_wrk if use_wrk else run_python
     client_name = "wrk" if use_wrk else "Python threads with http.client keep-alive"
@@ -266,9 +299,14 @@ def main() -> int:
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(exist_ok=True)
 
-    def measure(port: int, endpoint: Endpoint, name: str) -> Result:
-        result = load(port, endpoint, args.duration, args.connections, results_dir / f"{name}.raw")
-        print(f"  {endpoint.label:<50} {result.requests_per_second:>9.1f} req/s  ({result.requests} requests)")
+    def measure(server: Server, endpoint: Endpoint, name: str) -> Result:
+        cpu_before = server.cpu_seconds()
+        result = load(server.port, endpoint, args.duration, args.connections, results_dir / f"{name}.raw")
+        result.cpu_us = (server.cpu_seconds() - cpu_before) / max(result.requests, 1) * 1e6
+        print(
+            f"  {endpoint.label:<50} {result.requests_per_second:>9.1f} req/s  ({result.requests} requests, "
+            f"{result.cpu_us:.0f} µs of server CPU each)"
+        )
         return result
 
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "FLASK_DEBUG"}}
@@ -299,11 +337,11 @@ def main() -> int:
     pending: list[str] = []
     answers = json.dumps({"answers": typical_answers()}).encode()
     with (
-        gunicorn("hello_app:app", ROOT / "bench", env, work / "hello.log", "/") as hello_port,
-        gunicorn("app:create_app()", ROOT, env, work / "app.log", "/health") as app_port,
+        gunicorn("hello_app:app", ROOT / "bench", env, work / "hello.log", "/") as bare_server,
+        gunicorn("app:create_app()", ROOT, env, work / "app.log", "/health") as app_server,
     ):
         endpoints = [Endpoint("start page: GET /", "GET", "/")]
-        step = start_draft(app_port)
+        step = start_draft(app_server.port)
         if step is None:
             pending.append("questionnaire step (GET /check/<token>/<section>): no draft could be started")
         else:
@@ -319,16 +357,16 @@ def main() -> int:
             ),
         ]
         if args.warmup > 0:
-            for port, endpoint in [(hello_port, hello), *((app_port, e) for e in endpoints)]:
-                load(port, endpoint, args.warmup, args.connections, work / "warmup.raw")
+            for server, endpoint in [(bare_server, hello), *((app_server, e) for e in endpoints)]:
+                load(server.port, endpoint, args.warmup, args.connections, work / "warmup.raw")
         # The bare app is measured before and after every endpoint: each ratio compares runs minutes apart at
         # most, so load from elsewhere on the machine shifts both sides alike.
-        baselines = [measure(hello_port, hello, "hello-0")]
+        baselines = [measure(bare_server, hello, "hello-0")]
         results: list[Result] = []
         for index, endpoint in enumerate(endpoints, start=1):
             slug = re.sub(r"[^a-z]+", "-", endpoint.label.split(":")[0].lower()).strip("-")
-            results.append(measure(app_port, endpoint, f"app-{slug}"))
-            baselines.append(measure(hello_port, hello, f"hello-{index}"))
+            results.append(measure(app_server, endpoint, f"app-{slug}"))
+            baselines.append(measure(bare_server, hello, f"hello-{index}"))
 
     beside = [
         statistics.fmean([before.requests_per_second, after.requests_per_second])
@@ -372,12 +410,15 @@ def render(
     load_before: float,
 ) -> str:
     rates = [b.requests_per_second for b in baselines]
+    bare_cpu = statistics.median(b.cpu_us for b in baselines)
     lines = [
         "# HTTP benchmarks",
         "",
         "Throughput of the app against a bare Flask app, both under gunicorn with identical settings, on loopback.",
         "The ratio is what counts: the absolute figures depend on the machine and on the load generator sharing it.",
         "The bare app is measured before and after each endpoint; each ratio is against the mean of those two runs.",
+        "Server CPU is the time gunicorn's processes spent per request; its ratio (the bare app's CPU per request over",
+        "the endpoint's) hardly moves when other work takes the machine's CPUs, where requests per second do.",
         "",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {os.cpu_count()} CPUs (nproc), {platform.system()} {platform.machine()}, "
@@ -388,11 +429,12 @@ def render(
         f"{args.warmup:g} s of warm-up per endpoint",
         "- Reproduce: `make bench` (runs `.venv/bin/python bench/bench_http.py --output docs/benchmarks.md`)",
         "",
-        "| endpoint | requests/s | bare app alongside | ratio | target | p50 ms | p99 ms | bad responses |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | requests/s | bare app alongside | ratio | target | server CPU µs/request | CPU ratio | p50 ms "
+        "| p99 ms | bad responses |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         f"| bare Flask app: GET / ({len(rates)} runs) | {min(rates):,.0f}–{max(rates):,.0f} | | 1.00 | | "
-        f"{statistics.median(b.p50_ms for b in baselines):.1f} | {statistics.median(b.p99_ms for b in baselines):.1f} "
-        f"| {sum(b.bad_responses for b in baselines)} |",
+        f"{bare_cpu:.0f} | 1.00 | {statistics.median(b.p50_ms for b in baselines):.1f} | "
+        f"{statistics.median(b.p99_ms for b in baselines):.1f} | {sum(b.bad_responses for b in baselines)} |",
     ]
     for result, baseline in zip(results, beside, strict=True):
         ratio = result.requests_per_second / baseline
@@ -400,7 +442,8 @@ def render(
         verdict = "met" if ratio >= target else "**missed**"
         lines.append(
             f"| {result.endpoint.label} | {result.requests_per_second:,.0f} | {baseline:,.0f} | {ratio:.2f} | "
-            f"≥ {target:.2f} ({verdict}) | {result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.bad_responses} |"
+            f"≥ {target:.2f} ({verdict}) | {result.cpu_us:.0f} | {bare_cpu / result.cpu_us:.2f} | "
+            f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.bad_responses} |"
         )
     lines.append("")
     lines.append(

@@ -51,7 +51,7 @@ test-postgres: install
 	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python bench/bench_http.py --output docs/benchmarks.md
+	$(BIN)/python bench/bench_http.py --rounds 3 --output docs/benchmarks.md
 
 # Catalogues (README, "Translations"): extract the marked strings, merge them into each language, compile the .mo.
 # templates/_macros is scanned too (Babel skips directories starting with "_" by default).

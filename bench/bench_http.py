@@ -448,7 +448,8 @@ def render(
         "SQLite file",
         f"- Load: {client}, {args.connections} connections, {args.duration:g} s per measurement after "
         f"{args.warmup:g} s of warm-up per endpoint; {args.rounds} round(s) of every endpoint",
-        "- Reproduce: `make bench` (runs `.venv/bin/python bench/bench_http.py --output docs/benchmarks.md`)",
+        "- Reproduce: `make bench` (runs `.venv/bin/python bench/bench_http.py --rounds 3 --output "
+        "docs/benchmarks.md`)",
         "",
         "| endpoint | requests/s | bare app alongside | ratio | target | server CPU µs/request | CPU ratio | p50 ms "
         "| p99 ms | bad responses |",

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.extensions import db
 from app.models import Draft, Submission, utcnow
@@ -264,6 +264,23 @@ def test_unknown_and_expired_drafts_answer_404(app, client):
     response = client.get(step_url(token, "safety"))
     assert response.status_code == 404
     assert "expired" in response.get_data(as_text=True)
+
+
+def test_showing_a_step_reads_its_draft_with_one_query_and_writes_nothing(app, client):
+    token = start(client)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert client.get(step_url(token, "pain")).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert [s for s in statements if s not in ("BEGIN", "ROLLBACK")] == ["SELECT"]
 
 
 def test_unknown_result_answers_404(client):

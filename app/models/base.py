@@ -22,7 +22,7 @@ def new_token() -> str:
 
 
 def new_reference() -> str:
-    """A short code to quote on the phone, e.g. ``LBP-7KQ4-9MXT`` (40 bits; unique in the database)."""
+    """A short code to quote on the phone, e.g. ``LBP-7KQ4-9MXT`` (26⁸, about 37.6 bits; unique in the database)."""
     # One draw for all eight characters, read as base-26 digits: as uniform as eight draws, at a quarter of the cost.
     number = secrets.randbelow(len(REFERENCE_ALPHABET) ** 8)
     chars = ""

@@ -11,7 +11,7 @@ from flask import Flask
 from flask_login import current_user
 
 import config as settings
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, csrf, db, init_limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,7 +90,7 @@ def register_extensions(app: Flask) -> None:
     app.add_template_global(current_user, "current_user")
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = None  # sessions are checked server-side instead (app/auth.py)
-    limiter.init_app(app)
+    init_limiter(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Extensions, created unbound and bound to an app in ``create_app``."""
 
+from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,7 +32,20 @@ csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 # Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; Redis in production, since memory is per process).
-# Flask-Limiter 4 looks at every request in before_request (3.x's auto_check switch is gone) and again in the view of a
-# @limiter.limit route; a route's own limit is counted once, in the view. A limit on a blueprint is checked only before
-# the request, but resolving it costs as much as the second look, so routes keep their decorators.
+# Every limit is a route's own @limiter.limit, which Flask-Limiter checks in the view (see init_limiter).
 limiter = Limiter(key_func=get_remote_address)
+
+# Limits that only Flask-Limiter's app-wide before_request hook would apply.
+_APP_WIDE_LIMITS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+
+
+def init_limiter(app: Flask) -> None:
+    """Bind the limiter; drop its app-wide check when no app-wide limit is configured.
+
+    Flask-Limiter 4 looks at every request before the view to apply default, application and meta limits, and checks
+    a route's decorated limits again inside the view. With no app-wide limits the first look finds nothing, yet it was
+    a fifth of the cost of a bare page here, paid by every patient page. Set any of ``_APP_WIDE_LIMITS`` and it stays.
+    """
+    limiter.init_app(app)
+    if not any(app.config.get(name) for name in _APP_WIDE_LIMITS):
+        app.before_request_funcs[None].remove(limiter._check_request_limit)

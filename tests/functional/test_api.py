@@ -440,6 +440,13 @@ def test_stored_assessments_are_rate_limited_per_address(app_factory):
     assert client.get("/api/v1/questionnaire").status_code == 200  # reading is not limited
 
 
+def test_an_app_wide_limit_still_applies_to_every_route(app_factory):
+    """Routes' own limits are checked in the view; a configured default limit needs the app-wide check, which stays."""
+    limited = app_factory(RATELIMIT_DEFAULT="2 per hour")
+    client = limited.test_client()
+    assert [client.get("/api/v1/questionnaire").status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_each_post_counts_once_against_the_limit_whatever_its_outcome(app_factory):
     limited = app_factory(API_SUBMIT_LIMIT="10 per hour")
     client = limited.test_client()

@@ -73,7 +73,9 @@ def register_extensions(app: Flask) -> None:
     from app import auth, models  # noqa: F401 - registers the tables and the session user loader
     from app.fragments import fragment
     from app.i18n import install_template_gettext, select_locale, template_globals
+    from app.session_cookie import SessionInterface
 
+    app.session_interface = SessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

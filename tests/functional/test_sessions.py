@@ -233,6 +233,30 @@ def test_in_production_the_cookie_is_secure_and_host_only(database_url):
         db.engine.dispose()
 
 
+
+def test_the_session_cookie_is_the_one_flask_signs_and_follows_a_key_change(app_factory):
+    """The reused serializer signs exactly as Flask's own interface does, with the key in force at each request."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    app = app_factory(SECRET_KEY="first key")
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["draft"] = "d1"
+    ours = session_cookie(client)
+    flask_default = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert flask_default.loads(ours) == {"draft": "d1"}
+
+    app.config.update(SECRET_KEY="second key", SECRET_KEY_FALLBACKS=["first key"])
+    with client.session_transaction() as session:
+        assert session["draft"] == "d1"  # signed with the old key, read through the fallback
+        session["draft"] = "d2"
+    assert SecureCookieSessionInterface().get_signing_serializer(app).loads(session_cookie(client)) == {"draft": "d2"}
+    app.config.update(SECRET_KEY_FALLBACKS=[])
+    client.set_cookie("session", ours)
+    with client.session_transaction() as session:
+        assert "draft" not in session  # the first key is no longer accepted
+
+
 # Next
 
 

@@ -71,7 +71,7 @@ def register_database(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import auth, models  # noqa: F401 - registers the tables and the session user loader
-    from app.fragments import fragment
+    from app.fragments import current_path, fragment
     from app.i18n import install_template_gettext, select_locale, template_globals
     from app.session_cookie import SessionInterface
 
@@ -87,6 +87,7 @@ def register_extensions(app: Flask) -> None:
     install_template_gettext(app)
     app.context_processor(template_globals)
     app.add_template_global(fragment)
+    app.add_template_global(current_path)
     # Templates get the user as a lazy proxy: patient pages never look at it, so they never load it.
     login_manager.init_app(app, add_context_processor=False)
     app.add_template_global(current_user, "current_user")

@@ -10,6 +10,10 @@ The key must name everything else the body depends on (a section's key, the ques
 per application while templates are not reloaded from disk (production, tests). With ``TEMPLATES_AUTO_RELOAD``
 (development) every fragment is rendered in full with its values, as if it were not there: an edited template shows
 at once, and tests compare the two ways of rendering a page.
+
+``render_page`` keeps a whole page the same way: the view names the page's per-request values (URLs with a draft's
+token, markup built per request) and they become holes; so do the template functions in ``PER_REQUEST`` (the CSRF
+token, the path the language switch returns to). A request for a kept page only fills in those holes.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
-from flask import current_app
+from flask import current_app, render_template, request, session
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app.i18n import language
@@ -55,6 +60,10 @@ class Skeleton:
     """Markup split at its placeholders: literal markup, holes and choices, in order."""
 
     parts: tuple[Markup | Hole | Choice, ...]
+
+    @property
+    def holes(self) -> frozenset[str]:
+        return frozenset(part.name for part in self.parts if isinstance(part, Hole))
 
     @classmethod
     def parse(cls, html: Markup) -> Skeleton:
@@ -106,3 +115,32 @@ def fragment(*key: Hashable, caller: Callable[..., Markup], **values: Any) -> Ma
         return caller(**values)
     skeleton = cached(kept, ("fragment", *key), lambda: Skeleton.parse(caller(**{n: hole(n) for n in values})))
     return skeleton.fill(values)
+
+
+def current_path() -> str:
+    """Where the language switch returns to: the page shown, with its query on a GET (a POST's page is its path)."""
+    return request.full_path if request.method == "GET" else request.path
+
+
+# Template functions whose value changes per request: a kept page holds a hole wherever a template called one.
+PER_REQUEST: dict[str, Callable[[], str]] = {"csrf_token": generate_csrf, "current_path": current_path}
+
+
+def render_page(template: str, key: tuple[Hashable, ...] | None, holes: Mapping[str, Any], **context: Any) -> str:
+    """``render_template(template, **context, **holes)``, kept per language and ``key`` with ``holes`` left open.
+
+    ``key`` must name everything in ``context`` the page's markup depends on; ``None`` draws the page in full (a page
+    showing problems, say). A page with flashed messages waiting is drawn in full too: the messages are per request.
+    """
+    kept = store()
+    if key is None or kept is None or "_flashes" in session:
+        return render_template(template, **context, **holes)
+    skeleton = cached(kept, ("page", template, *key), lambda: _page_skeleton(template, holes, context))
+    values = {**holes, **{name: PER_REQUEST[name]() for name in skeleton.holes & PER_REQUEST.keys()}}
+    return skeleton.fill(values)
+
+
+def _page_skeleton(template: str, holes: Mapping[str, Any], context: Mapping[str, Any]) -> Skeleton:
+    placeholders = {name: hole(name) for name in holes}
+    functions = {name: (lambda name=name: hole(name)) for name in PER_REQUEST}  # shadow the template globals
+    return Skeleton.parse(Markup(render_template(template, **context, **placeholders, **functions)))  # noqa: S704

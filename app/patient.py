@@ -19,6 +19,7 @@ from app import advice, pain_map, questionnaire, rules, services
 from app.errors import RETRY_AFTER_SECONDS
 from app.extensions import db, limiter
 from app.forms import step_form
+from app.fragments import render_page
 from app.guards import safe_next
 from app.models import Draft
 from app.questionnaire import PATTERNS, FieldError, Question, Questionnaire, Section
@@ -31,7 +32,10 @@ bp = Blueprint("patient", __name__)
 def start() -> ResponseReturnValue:
     token = session.get("draft")
     draft = services.saved_draft(token, current_app.config["DRAFT_LIFETIME"]) if token else None
-    return render_template("patient/start.html", draft=draft)
+    if draft is None:
+        return render_page("patient/start.html", (False,), {}, draft=False)
+    links = {"continue_url": url_for(".resume", token=draft.token), "resume_url": _resume_url(draft.token)}
+    return render_page("patient/start.html", (True,), links, draft=True)
 
 
 @bp.post("/start")
@@ -178,17 +182,24 @@ def _render_step(
     errors: dict[str, FieldError] | None = None,
     unavailable: bool = False,
 ) -> str:
-    """The step's page: ``answers`` decide which questions apply, ``values`` are what the fields show."""
-    return render_template(
-        "patient/step.html",
-        q=q,
-        token=token,
-        answers=answers,
-        section=section,
-        values=values,
-        errors=errors or {},
-        unavailable=unavailable,
-    )
+    """The step's page: ``answers`` decide which questions apply, ``values`` are what the fields show.
+
+    A page without problems is kept per section and language (``app/fragments.py``): only its links, its fields'
+    answers and the CSRF token change between requests.
+    """
+    errors = errors or {}
+    holes = {
+        "action": url_for(".save_step", token=token, section=section.key),
+        "fields": step_fields(q, section, answers, values, errors),
+        "resume_url": _resume_url(token),
+    }
+    key = None if errors or unavailable else (q.version, section.key)
+    return render_page("patient/step.html", key, holes, q=q, section=section, errors=errors, unavailable=unavailable)
+
+
+def _resume_url(token: str) -> str:
+    """The private link back into a draft, in full: the person copies it to keep."""
+    return url_for(".resume", token=token, _external=True)
 
 
 @bp.app_template_global()
@@ -200,9 +211,6 @@ def condition_text(q: Questionnaire, question: Question) -> str:
         if (option := q.by_id[c.question].option(c.answer)) is not None
     ]
     return gettext("Only if you chose %(answers)s above.", answers=gettext(" or ").join(answers))
-
-
-bp.add_app_template_global(step_fields)
 
 
 @bp.app_template_global()

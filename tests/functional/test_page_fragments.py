@@ -80,6 +80,37 @@ def test_a_step_with_problems_is_the_page_rendered_in_full(
     assert kept == full
 
 
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_the_start_page_is_the_page_rendered_in_full_with_and_without_a_draft(app: Flask, language: str) -> None:
+    client = app.test_client()
+    first_visit = kept_and_full(app, client, "GET", "/", language)
+    start(client)
+    returning = kept_and_full(app, client, "GET", "/", language)
+    for kept, full in (first_visit, returning):
+        assert kept == full
+        assert kept[0] == 200
+    assert "/check/" not in first_visit[0][1]
+    assert "/check/" in returning[0][1]
+
+
+def test_a_kept_page_shows_each_draft_its_own_links(app: Flask) -> None:
+    section = Q.sections[1].key
+    tokens = [saved_draft(app, typical_answers()) for _ in range(3)]
+    client = app.test_client()
+    for token in (*tokens, *tokens):
+        text = client.get(step_url(token, section)).text
+        assert text.count(token) >= 3  # the form's action, the private link, the language switch's return path
+        assert not any(other in text for other in tokens if other != token)
+
+
+def test_a_message_waiting_to_be_shown_is_shown_on_a_kept_page(app: Flask, client: FlaskClient) -> None:
+    client.get("/")  # keeps the start page
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "Your assessment is saved.")]
+    assert "Your assessment is saved." in client.get("/").text
+    assert "Your assessment is saved." not in client.get("/").text
+
 def test_a_typed_answer_is_escaped_where_it_is_filled_in(app: Flask, client: FlaskClient) -> None:
     section = next(s for s in Q.sections if any(q.kind == "text" for q in s.questions))
     question = next(q for q in section.questions if q.kind == "text")

@@ -31,10 +31,14 @@ def template_globals() -> dict[str, Any]:
 
 
 def language() -> str:
-    """This request's language code, looked up once: a page asks for it with every piece of kept markup."""
+    """This request's language code, chosen once: a page asks for it with every piece of kept markup.
+
+    The same choice Flask-Babel's ``get_locale()`` makes, as a code: a kept page needs no catalogue, and building the
+    ``Locale`` cost more than filling in the page.
+    """
     code: str | None = g.get("_language")
     if code is None:
-        code = g._language = str(get_locale())
+        code = g._language = select_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
     return code
 
 

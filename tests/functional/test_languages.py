@@ -6,11 +6,16 @@ import html
 import re
 
 import pytest
+from flask import Flask, session
 from flask.testing import FlaskClient
+from flask_babel import get_locale
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app import advice, catalogues, pain_map
 from app.extensions import db
+from app.i18n import language
 from app.models import Draft, Submission
 from app.questionnaire import KIDNEY, current
 from tests.answers import typical_answers
@@ -26,6 +31,25 @@ def zh_client(client: FlaskClient) -> FlaskClient:
     """A browser that asks for Chinese on every request."""
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = CHINESE_BROWSER
     return client
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    header=st.lists(
+        st.tuples(
+            st.sampled_from(["en", "en-GB", "zh", "zh-CN", "zh-TW", "zh-Hans", "zh-SG", "fr", "*"]), st.integers(1, 9)
+        ),
+        max_size=4,
+    ).map(lambda parts: ",".join(f"{tag};q=0.{q}" for tag, q in parts)),
+    chosen=st.sampled_from([None, "en", "zh_Hans", "xx"]),
+)
+def test_the_language_of_kept_markup_is_the_one_flask_babel_chooses(
+    app: Flask, header: str, chosen: str | None
+) -> None:
+    with app.test_request_context("/", headers={"Accept-Language": header}):
+        if chosen is not None:
+            session["lang"] = chosen
+        assert language() == str(get_locale())
 
 
 def visible_text(page: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 
 from app import rules
-from app.database import begin_write
+from app.database import begin_write, single_read
 from app.extensions import db
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import AnswerValue, Questionnaire, Section
@@ -73,7 +73,7 @@ def saved_draft(token: str, lifetime: timedelta, now: datetime | None = None) ->
     Showing a step changes nothing, so the draft is read on a connection of its own, without the session's unit
     of work (on the page every patient sees most, that was a third of the cost).
     """
-    with db.engine.connect() as connection:
+    with single_read() as connection:
         row = connection.execute(_SAVED_DRAFT, {"token": token}).first()
     if row is None or _expired(row.updated_at, lifetime, now):
         return None

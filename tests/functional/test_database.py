@@ -19,7 +19,7 @@ from sqlalchemy import Engine, event, func, select, text
 
 import config
 from app import create_app
-from app.database import SQLiteConnection
+from app.database import SQLiteConnection, single_read
 from app.extensions import db
 from app.models import Submission
 from app.questionnaire import current
@@ -95,6 +95,19 @@ def test_writing_request_holds_sqlite_write_lock_from_its_first_read(sqlite_app:
     finally:
         other.close()
 
+
+
+def test_a_single_read_sends_its_select_alone_and_sees_committed_rows(sqlite_app: Flask) -> None:
+    sent: list[str] = []
+    with sqlite_app.test_request_context("/anything", method="POST"):
+        record_assessment(typical_answers(), current(), source="api")
+        db.session.commit()
+        event.listen(db.engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+        with single_read() as connection:
+            assert connection.scalar(select(func.count()).select_from(Submission)) == 1
+        with db.engine.connect() as connection:
+            connection.scalar(select(func.count()).select_from(Submission))
+    assert [statement.split()[0] for statement in sent] == ["SELECT", "BEGIN", "SELECT"]
 
 def test_a_process_write_lock_queues_writers_and_is_given_back_however_the_transaction_ends(
     sqlite_app: Flask,

@@ -147,9 +147,7 @@ def _begin(conn: Connection) -> None:
     options = conn.get_execution_options()
     if options.get("single_read", False):
         return  # see single_read()
-    immediate = options.get("sqlite_immediate", False) or (
-        has_request_context() and request.method not in SAFE_METHODS
-    )
+    immediate = options.get("sqlite_immediate", False) or (has_request_context() and request.method not in SAFE_METHODS)
     if not immediate:
         conn.exec_driver_sql("BEGIN")
         return

@@ -96,7 +96,6 @@ def test_writing_request_holds_sqlite_write_lock_from_its_first_read(sqlite_app:
         other.close()
 
 
-
 def test_a_single_read_sends_its_select_alone_and_sees_committed_rows(sqlite_app: Flask) -> None:
     sent: list[str] = []
     with sqlite_app.test_request_context("/anything", method="POST"):
@@ -108,6 +107,7 @@ def test_a_single_read_sends_its_select_alone_and_sees_committed_rows(sqlite_app
         with db.engine.connect() as connection:
             connection.scalar(select(func.count()).select_from(Submission))
     assert [statement.split()[0] for statement in sent] == ["SELECT", "BEGIN", "SELECT"]
+
 
 def test_a_process_write_lock_queues_writers_and_is_given_back_however_the_transaction_ends(
     sqlite_app: Flask,

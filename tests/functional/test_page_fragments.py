@@ -80,7 +80,6 @@ def test_a_step_with_problems_is_the_page_rendered_in_full(
     assert kept == full
 
 
-
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
 def test_the_start_page_is_the_page_rendered_in_full_with_and_without_a_draft(app: Flask, language: str) -> None:
     client = app.test_client()
@@ -110,6 +109,7 @@ def test_a_message_waiting_to_be_shown_is_shown_on_a_kept_page(app: Flask, clien
         session["_flashes"] = [("message", "Your assessment is saved.")]
     assert "Your assessment is saved." in client.get("/").text
     assert "Your assessment is saved." not in client.get("/").text
+
 
 def test_a_typed_answer_is_escaped_where_it_is_filled_in(app: Flask, client: FlaskClient) -> None:
     section = next(s for s in Q.sections if any(q.kind == "text" for q in s.questions))

@@ -233,7 +233,6 @@ def test_in_production_the_cookie_is_secure_and_host_only(database_url):
         db.engine.dispose()
 
 
-
 def test_the_session_cookie_is_the_one_flask_signs_and_follows_a_key_change(app_factory):
     """The reused serializer signs exactly as Flask's own interface does, with the key in force at each request."""
     from flask.sessions import SecureCookieSessionInterface

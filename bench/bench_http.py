@@ -116,13 +116,13 @@ def gunicorn(target: str, chdir: Path, env: dict[str, str], log: Path, ready_pat
         f"{HOST}:{port}",
         "--chdir",
         str(chdir),
-        "--error-logfile",
-        str(log),
         "--log-level",
         "warning",
         target,
     ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # gunicorn's own warnings and the app's log (a 503's reason, say) both go to the log file.
+    with log.open("ab") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -391,8 +391,11 @@ def main() -> int:
     print(report)
     if args.output:
         write_report(args.output, report)
-    shutil.rmtree(work, ignore_errors=True)
     failed = [r for r in [*baselines, *results] if r.bad_responses]
+    if failed:
+        print(f"bad responses: the servers' logs are kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     missed = [
         label
         for label, runs in by_endpoint(results, beside).items()

@@ -143,4 +143,5 @@ def render_page(template: str, key: tuple[Hashable, ...] | None, holes: Mapping[
 def _page_skeleton(template: str, holes: Mapping[str, Any], context: Mapping[str, Any]) -> Skeleton:
     placeholders = {name: hole(name) for name in holes}
     functions = {name: (lambda name=name: hole(name)) for name in PER_REQUEST}  # shadow the template globals
-    return Skeleton.parse(Markup(render_template(template, **context, **placeholders, **functions)))  # noqa: S704
+    page = render_template(template, **context, **placeholders, **functions)  # autoescaped: values are escaped
+    return Skeleton.parse(Markup(page))  # noqa: S704 - a rendered template is markup

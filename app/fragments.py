@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, NamedTuple, TypeVar
 
 from flask import current_app, render_template, request, session
@@ -61,8 +62,9 @@ class Skeleton:
 
     parts: tuple[Markup | Hole | Choice, ...]
 
-    @property
+    @cached_property
     def holes(self) -> frozenset[str]:
+        """The holes' names, found once: a kept page asks on every request which per-request values it needs."""
         return frozenset(part.name for part in self.parts if isinstance(part, Hole))
 
     @classmethod

@@ -36,6 +36,12 @@ class RedFlag:
     code: str
     level: Level
     label: str
+    # The condition the flag is a sign of; of several flags for one condition only the most serious is reported.
+    condition: str = ""
+
+    @property
+    def group(self) -> str:
+        return self.condition or self.code
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,9 @@ class Option:
     caution: str | None = None
     # "None of these": chosen alone or not at all.
     exclusive: bool = False
+    # A follow-up's answer for something long past or long-standing and unchanged: it reaches the practitioner but
+    # never makes a result urgent on its own (a property test holds every such option to that).
+    not_recent: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,31 @@ class EnableWhen:
 
     question: str
     answer: str
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A condition on one answer: the question's answer includes any of ``answers``."""
+
+    question: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """A red flag raised only by answers together: every ``all_of`` holds and at least ``at_least`` of ``any_of``.
+
+    Findings that count only in company (age with new pain, a history item with a current one) and findings that
+    count only while recent (a follow-up's time window) are declared here, beside the questions, and evaluated by
+    the rule engine; ``reason`` says in lay words why they count together.
+    """
+
+    code: str
+    flag: RedFlag
+    reason: str
+    all_of: tuple[Answered, ...]
+    any_of: tuple[Answered, ...] = ()
+    at_least: int = 1
 
 
 @dataclass(frozen=True)
@@ -78,6 +112,9 @@ class Question:
     flag_at_least: tuple[int, RedFlag] | None = None
     # Shown as a pain map where the browser can draw it; the option list stays the fallback.
     widget: str = ""
+    # Asks about circumstances (age, how long, work, surroundings) rather than what the person feels: its points add
+    # to a pattern's score, but they are not that pattern's own signs (see ``rules.own_signs``).
+    background: bool = False
 
     def option(self, code: str) -> Option | None:
         return self._options_by_code.get(code)
@@ -120,6 +157,7 @@ class Questionnaire:
     url: str
     title: str
     sections: tuple[Section, ...]
+    flag_rules: tuple[FlagRule, ...] = ()
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -131,6 +169,11 @@ class Questionnaire:
                 if target is None or target.option(condition.answer) is None:
                     raise ValueError(f"{question.link_id}: enableWhen must name an earlier option")
             seen.add(question.link_id)
+        for rule in self.flag_rules:
+            for answered in (*rule.all_of, *rule.any_of):
+                asked = self.by_id.get(answered.question)
+                if asked is None or not answered.answers or any(asked.option(a) is None for a in answered.answers):
+                    raise ValueError(f"flag rule {rule.code}: {answered.question} must name its options")
 
     @property
     def questions(self) -> Iterator[Question]:
@@ -146,6 +189,7 @@ class Questionnaire:
         """Every red flag the questionnaire can raise, by code."""
         flags = {o.red_flag.code: o.red_flag for q in self.questions for o in q.options if o.red_flag}
         flags.update({q.flag_at_least[1].code: q.flag_at_least[1] for q in self.questions if q.flag_at_least})
+        flags.update({r.flag.code: r.flag for r in self.flag_rules})
         return flags
 
     def section(self, key: str) -> Section | None:
@@ -155,10 +199,16 @@ class Questionnaire:
         return [s.key for s in self.sections].index(key)
 
     def is_enabled(self, question: Question, answers: Mapping[str, object]) -> bool:
-        """True when any of the question's conditions holds (FHIR ``enableBehavior: any``)."""
+        """True when any of the question's conditions holds (FHIR ``enableBehavior: any``).
+
+        A condition on a question that is itself hidden does not hold, so a stale answer never enables anything.
+        """
         if not question.enable_when:
             return True
-        return any(_includes(answers.get(c.question), c.answer) for c in question.enable_when)
+        return any(
+            _includes(answers.get(c.question), c.answer) and self.is_enabled(self.by_id[c.question], answers)
+            for c in question.enable_when
+        )
 
     def validate(
         self, answers: Mapping[str, object], only: Section | None = None

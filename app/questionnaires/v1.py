@@ -225,6 +225,7 @@ PAIN = Section(
                 # A long course is secondary for blood stasis [S8] and typical of recurring deficiency [S30].
                 Option("over_12_weeks", N_("More than 12 weeks"), points={KIDNEY: 1, STAGNATION: 1}),
             ),
+            background=True,
         ),
         Question(
             "onset",
@@ -520,6 +521,7 @@ LIFESTYLE = Section(
                 Option("50_64", N_("50 to 64"), points={KIDNEY: 1}),
                 Option("65_plus", N_("65 or older"), points={KIDNEY: 1}),
             ),
+            background=True,
         ),
         Question(
             "sitting_hours",
@@ -531,6 +533,7 @@ LIFESTYLE = Section(
                 # Long static posture: chronic strain, stagnation [S8].
                 Option("over_8", N_("More than 8 hours"), points={STAGNATION: 1}),
             ),
+            background=True,
         ),
         Question(
             "heavy_work",
@@ -542,6 +545,7 @@ LIFESTYLE = Section(
                 # Overwork depletes the kidney [S1][S3]; strain leaves stagnation [S8].
                 Option("often", N_("Most days"), points={KIDNEY: 1, STAGNATION: 1}),
             ),
+            background=True,
         ),
         Question(
             "exercise",
@@ -552,6 +556,7 @@ LIFESTYLE = Section(
                 Option("weekly", N_("Once or twice a week")),
                 Option("most_days", N_("Most days")),
             ),
+            background=True,
         ),
         Question(
             "cold_damp_places",
@@ -564,6 +569,7 @@ LIFESTYLE = Section(
                 Option("sometimes", N_("Sometimes"), points={COLD_DAMP: 1}),
                 Option("often", N_("Often"), points={COLD_DAMP: 2}),
             ),
+            background=True,
         ),
         Question(
             "stress",
@@ -575,6 +581,7 @@ LIFESTYLE = Section(
                 # Emotional strain: liver qi [S17][S18].
                 Option("high", N_("Very stressed"), points={LIVER: 2}),
             ),
+            background=True,
         ),
         Question(
             "sleep",

@@ -79,12 +79,24 @@ def rules_table(questionnaire: Questionnaire) -> dict[str, Any]:
             entry = flags.setdefault(flag.code, {"code": flag.code, "level": flag.level, "label": flag.label})
             signs = [f"{question.link_id}.{o.code}" for o in question.options if not o.exclusive]
             entry.setdefault("combinations", []).append({"at_least": count, "of": signs})
-    order = {"emergency": 0, "urgent": 1, "refer": 2}
+    for rule in questionnaire.flag_rules:
+        flag = rule.flag
+        entry = flags.setdefault(flag.code, {"code": flag.code, "level": flag.level, "label": flag.label})
+        entry.setdefault("combinations", []).append(
+            {
+                "rule": rule.code,
+                "because": rule.reason,
+                "all_of": [[f"{a.question}.{c}" for c in a.answers] for a in rule.all_of],
+                "at_least": rule.at_least if rule.any_of else 0,
+                "of": [[f"{a.question}.{c}" for c in a.answers] for a in rule.any_of],
+            }
+        )
+    order = rules.LEVEL_ORDER
     return {
         "rules_version": rules.RULES_VERSION,
         "questionnaire": {"url": questionnaire.url, "version": questionnaire.version},
         "patterns": list(PATTERNS),
-        "thresholds": {"likely": rules.LIKELY, "possible": rules.POSSIBLE, "secondary_gap": rules.SECONDARY_GAP},
+        "thresholds": rules.THRESHOLDS,
         "urgent_levels": sorted(rules.URGENT_LEVELS, key=order.__getitem__),
         "reachable": rules.max_points(questionnaire),
         "points": points,
@@ -92,6 +104,16 @@ def rules_table(questionnaire: Questionnaire) -> dict[str, Any]:
         "kidney_subtypes": subtypes,
         "cautions": cautions,
     }
+
+
+def _combination(combination: dict[str, Any]) -> str:
+    """One combination rule in words: ``a.x + (b.y or b.z) + at least 3 of: ...``."""
+    if "rule" not in combination:  # version 1's count of one question's signs
+        return f"at least {combination['at_least']} of: {', '.join(combination['of'])}"
+    parts = [" or ".join(any_of) for any_of in combination["all_of"]]
+    if combination["of"]:
+        parts.append(f"at least {combination['at_least']} of: " + "; ".join(" or ".join(a) for a in combination["of"]))
+    return f"{combination['rule']}: " + " + ".join(parts)
 
 
 def format_rules_table(table: dict[str, Any]) -> str:
@@ -102,8 +124,8 @@ def format_rules_table(table: dict[str, Any]) -> str:
         f"Rules {table['rules_version']} for questionnaire {questionnaire['url']} version {questionnaire['version']}",
         "",
         f"Score = points as a share of the most reachable, 0-100. Likely >= {thresholds['likely']}, "
-        f"possible >= {thresholds['possible']}; a second likely pattern within {thresholds['secondary_gap']} "
-        "of the primary is secondary.",
+        f"possible >= {thresholds['possible']}. A pattern is named with at least {thresholds['own_signs']} signs of "
+        "its own: the primary is the highest likely one, any other likely or possible one is secondary.",
         f"Red flags of level {' or '.join(table['urgent_levels'])} make the result urgent; no pattern is offered.",
         "",
         "Points per answer",
@@ -119,7 +141,8 @@ def format_rules_table(table: dict[str, Any]) -> str:
     for flag in table["red_flags"]:
         lines.append(f"{flag['level']:<10} {flag['code']}: {flag['label']}")
         lines += [f"           {answer}" for answer in flag.get("answers", [])]
-        lines += [f"           at least {c['at_least']} of: {', '.join(c['of'])}" for c in flag.get("combinations", [])]
+        for combination in flag.get("combinations", []):
+            lines.append(f"           {_combination(combination)}")
     lines += ["", "Kidney deficiency sub-type (picks yang or yin; never decides presence)"]
     lines += [f"{subtype:<10} {', '.join(answers)}" for subtype, answers in table["kidney_subtypes"].items()]
     lines += ["", "Cautions (shape the therapies; never change scores)"]

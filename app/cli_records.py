@@ -55,10 +55,13 @@ def export_command(
 def rescore_command(dry_run: bool) -> None:
     """Assess every stored submission again with the current rules, recording the new rules version.
 
-    Practitioners' assessments keep the engine result they were made against, so agreement stays per version.
-    Erased submissions (no answers left) are skipped.
+    Each submission is scored against the questionnaire version it was answered in: its own questions, points and red
+    flags (version 1 has no follow-up questions, so its combination rules are none). Practitioners' assessments keep
+    the engine result they were made against, so agreement stays per version. Erased submissions (no answers left)
+    are skipped.
     """
     seen = changed = 0
+    per_version: dict[str, list[int]] = {}
     last_id = 0
     while True:
         begin_write()
@@ -73,9 +76,12 @@ def rescore_command(dry_run: bool) -> None:
             if not submission.answers or questionnaire is None:
                 continue
             seen += 1
+            counts = per_version.setdefault(questionnaire.version, [0, 0])
+            counts[0] += 1
             assessment = rules.assess(submission.answers, questionnaire)
             if assessment.primary != submission.primary_pattern or assessment.urgent != submission.urgent:
                 changed += 1
+                counts[1] += 1
             if not dry_run:
                 submission.result = assessment.to_json()
                 submission.rules_version = assessment.rules_version
@@ -91,6 +97,10 @@ def rescore_command(dry_run: bool) -> None:
     total = db.session.scalar(select(func.count()).select_from(Submission))
     verb = "would change" if dry_run else "changed"
     click.echo(f"Assessed {seen} of {total} submissions with rules {rules.RULES_VERSION}; {changed} {verb} result.")
+    for version, (count, moved) in sorted(per_version.items()):
+        click.echo(
+            f"  questionnaire version {version}: {count} scored with its own questions and red flags; {moved} {verb}."
+        )
 
 
 def register(app: Flask) -> None:

@@ -8,8 +8,10 @@ How it decides (``shared/domain/low-back-pain.md`` §4.5 and ``shared/product.md
    A pattern's score is its points as a share of the most it could reach from the whole questionnaire, 0-100, so a
    pattern with more questions is not favoured.
 3. **Levels.** ``LIKELY`` and ``POSSIBLE`` thresholds (CCMQ-style bands, calibrated on the vignettes) label each
-   score; the primary pattern is the highest likely one, and any other likely pattern within ``SECONDARY_GAP`` is
-   secondary (mixed patterns are common). No likely pattern means "no clear pattern".
+   score. The primary pattern is the highest likely one with at least ``OWN_SIGNS`` of its own signs (answers that
+   point to it alone and describe what the person feels, not their circumstances). Another pattern is secondary
+   from its own evidence: likely, or possible with ``OWN_SIGNS`` signs of its own (mixed patterns are common). No
+   such primary means "no clear pattern".
 4. **Damp-heat** findings (outside the clinic's four patterns) lower confidence; when they outweigh every pattern
    no pattern is forced.
 5. **Cautions** from the before-therapy answers mark therapies to adapt or avoid; they never change scores.
@@ -28,6 +30,7 @@ from app.questionnaire import (
     KIDNEY,
     PATTERNS,
     SIGNALS,
+    Answered,
     Answers,
     Option,
     Question,
@@ -35,19 +38,26 @@ from app.questionnaire import (
     RedFlag,
 )
 
-# 1.1.0: questions that do not apply to a person no longer count towards what a pattern can reach; "mixed" kidney
-# sub-type needs two signs of each kind (docs/rules.md, "Changes").
-RULES_VERSION = "1.1.0"
+# 2.0.0: red flags from declared combinations and time windows (questionnaire 2); a secondary pattern from its own
+# signs rather than its distance to the primary; a primary needs signs of its own (docs/rules.md, "Changes").
+RULES_VERSION = "2.0.0"
 
 # Thresholds on the 0-100 scores (docs/rules.md explains them). A picture made of all of one pattern's primary findings
 # (weight 2) scores 56-73, so LIKELY is about half of them, in the spirit of the "main + secondary symptoms, minimum
 # count" rules [S77]. CCMQ's 40/30 [S52] are for Likert items that all add to a score; here one person cannot tick
-# every option, so scores run lower. On the vignettes the expected pattern scores 50-77 and no other pattern above 18.
+# every option, so scores run lower. docs/rules.md has the calibration table on the development vignettes.
 LIKELY = 30
-POSSIBLE = 20
-# A second likely pattern this close to the primary is reported with it: mixed patterns are common [S25][S26].
-SECONDARY_GAP = 15
+POSSIBLE = 15
+# A pattern needs this many of its own signs to be named at all, primary or (below LIKELY) secondary: "main +
+# secondary symptoms, minimum count" [S77]; mixed patterns are common [S25][S26].
+OWN_SIGNS = 2
+# The primary's lead over every other pattern for "high" confidence.
+CONFIDENCE_GAP = 15
+# Damp-heat findings this strong (0-100 like a pattern) mean the picture may lie outside the clinic's patterns.
+OUT_OF_SCOPE = 20
+THRESHOLDS = {"likely": LIKELY, "possible": POSSIBLE, "own_signs": OWN_SIGNS, "out_of_scope": OUT_OF_SCOPE}
 URGENT_LEVELS = frozenset({"emergency", "urgent"})
+LEVEL_ORDER = {"emergency": 0, "urgent": 1, "refer": 2}
 
 
 @dataclass(frozen=True)
@@ -60,12 +70,13 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Finding:
-    """A red flag raised by the answers."""
+    """A red flag raised by the answers: which answers raised it and, for a declared combination, why they count."""
 
     code: str
     level: str
     label: str
     answers: tuple[str, ...]
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,7 @@ class Assessment:
     scores: dict[str, int]
     levels: dict[str, str]
     contributions: dict[str, tuple[Contribution, ...]]
+    own_signs: dict[str, int]
     out_of_scope: str | None
     damp_heat_score: int
     confidence: str  # "high", "moderate" or "low"
@@ -102,7 +114,10 @@ class Assessment:
             "rules_version": self.rules_version,
             "questionnaire_version": self.questionnaire_version,
             "urgent": self.urgent,
-            "red_flags": [{"code": f.code, "level": f.level, "answers": list(f.answers)} for f in self.red_flags],
+            "red_flags": [
+                {"code": f.code, "level": f.level, "answers": list(f.answers), "because": list(f.reasons)}
+                for f in self.red_flags
+            ],
             "primary": self.primary,
             "secondary": list(self.secondary),
             "scores": dict(self.scores),
@@ -111,15 +126,12 @@ class Assessment:
             "kidney_subtype": self.kidney_subtype,
             "explanation": {
                 "summary": self.summary,
-                "thresholds": {
-                    "likely": LIKELY,
-                    "possible": POSSIBLE,
-                    "secondary_gap": SECONDARY_GAP,
-                },
+                "thresholds": THRESHOLDS,
                 "patterns": {
                     code: {
                         "score": self.scores[code],
                         "level": self.levels[code],
+                        "own_signs": self.own_signs[code],
                         "contributions": [
                             {
                                 "question": c.question,
@@ -177,6 +189,8 @@ class _Choice:
     option: Option
     index: int
     contributions: tuple[tuple[str, Contribution], ...]
+    # The pattern this answer is a sign of on its own (see ``own_signs``), if any.
+    sign_of: str | None
 
 
 @dataclass(frozen=True)
@@ -211,6 +225,7 @@ def _plan(questionnaire: Questionnaire) -> _Plan:
                         for signal in SIGNALS
                         if option.points.get(signal)
                     ),
+                    _sign_of(question, option),
                 )
                 for index, option in enumerate(question.options)
             },
@@ -220,6 +235,12 @@ def _plan(questionnaire: Questionnaire) -> _Plan:
     )
     conditional = tuple((q, _reachable(q)) for q in questionnaire.questions if q.enable_when)
     return _Plan(max_points(questionnaire), conditional, questions)
+
+
+def _sign_of(question: Question, option: Option) -> str | None:
+    """The one pattern an answer points to, when it describes what the person feels (not their circumstances)."""
+    patterns = [p for p in PATTERNS if option.points.get(p)]
+    return patterns[0] if len(patterns) == 1 and not question.background else None
 
 
 def reachable_for(answers: Answers, questionnaire: Questionnaire) -> dict[str, int]:
@@ -241,7 +262,7 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     """Assess validated answers (see ``Questionnaire.validate``) with the current rules."""
     plan = _plan(questionnaire)
     chosen = _chosen(answers, questionnaire, plan)
-    red_flags = _red_flags(chosen)
+    red_flags = _red_flags(chosen, questionnaire)
     urgent = any(f.level in URGENT_LEVELS for f in red_flags)
 
     reachable = reachable_for(answers, questionnaire)
@@ -256,17 +277,29 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     levels = {p: _level(scores[p]) for p in PATTERNS}
     heat = normalised[DAMP_HEAT]
 
+    signs = dict.fromkeys(PATTERNS, 0)
+    for choice in chosen:
+        if choice.sign_of:
+            signs[choice.sign_of] += 1
+    named = {p for p in PATTERNS if signs[p] >= OWN_SIGNS}
+    out_of_scope = DAMP_HEAT if heat >= OUT_OF_SCOPE else None
     # Ties break by the declared pattern order, so equal scores always give the same answer.
-    ranked = sorted(
-        (p for p in PATTERNS if levels[p] == "likely"),
+    candidates = sorted(
+        (p for p in PATTERNS if levels[p] == "likely" and p in named),
         key=lambda p: (-scores[p], PATTERNS.index(p)),
     )
-    top = scores[ranked[0]] if ranked else 0
-    out_of_scope = DAMP_HEAT if heat >= POSSIBLE else None
-    if urgent or (out_of_scope and heat >= top):
-        ranked = []
-    primary = ranked[0] if ranked else None
-    secondary = tuple(p for p in ranked[1:] if scores[p] >= top - SECONDARY_GAP)
+    primary = candidates[0] if candidates and not urgent else None
+    if primary is not None and out_of_scope and heat >= scores[primary]:
+        primary = None
+    secondary = (
+        tuple(
+            p
+            for p in sorted(PATTERNS, key=lambda p: (-scores[p], PATTERNS.index(p)))
+            if p != primary and (levels[p] == "likely" or (levels[p] == "possible" and p in named))
+        )
+        if primary
+        else ()
+    )
     confidence = _confidence(primary, secondary, scores, out_of_scope)
     subtype = _kidney_subtype(chosen) if KIDNEY in (primary, *secondary) else None
     caution_codes = tuple(dict.fromkeys(c.option.caution for c in chosen if c.option.caution))
@@ -282,6 +315,7 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
         scores=scores,
         levels=levels,
         contributions=contributions,
+        own_signs=signs,
         out_of_scope=out_of_scope,
         damp_heat_score=heat,
         confidence=confidence,
@@ -312,24 +346,56 @@ def _chosen(answers: Answers, questionnaire: Questionnaire, plan: _Plan) -> list
     return chosen
 
 
-def _red_flags(chosen: list[_Choice]) -> tuple[Finding, ...]:
-    raised: dict[str, tuple[RedFlag, list[str]]] = {}
+def _red_flags(chosen: list[_Choice], questionnaire: Questionnaire) -> tuple[Finding, ...]:
+    """Every red flag the chosen answers raise: by an option, by a count of signs, or by a declared combination.
+
+    Of several flags for one condition (past cancer on its own, and past cancer with new pain) only those at the
+    most serious level are reported, so a result never says both "see a doctor today" and "mention it some time".
+    """
+    raised: dict[str, tuple[RedFlag, list[str], list[str]]] = {}
+
+    def raise_(flag: RedFlag, answers: list[str], reason: str | None = None) -> None:
+        _, found, reasons = raised.setdefault(flag.code, (flag, [], []))
+        found.extend(a for a in answers if a not in found)
+        if reason is not None and reason not in reasons:
+            reasons.append(reason)
+
     signs: dict[str, tuple[tuple[int, RedFlag], list[str]]] = {}
+    picked: set[tuple[str, str]] = set()
     for choice in chosen:
         question, option = choice.question, choice.option
+        picked.add((question.link_id, option.code))
         if option.red_flag:
-            raised.setdefault(option.red_flag.code, (option.red_flag, []))[1].append(
-                f"{question.link_id}.{option.code}"
-            )
+            raise_(option.red_flag, [f"{question.link_id}.{option.code}"])
         if question.flag_at_least and not option.exclusive:
             signs.setdefault(question.link_id, (question.flag_at_least, []))[1].append(option.code)
-    # A flag raised by several signs together (e.g. inflammatory back pain), counted on the options chosen.
+    # A flag raised by several signs of one question together (version 1's inflammatory back pain).
     for link_id, ((count, flag), codes) in signs.items():
         if len(codes) >= count:
-            raised.setdefault(flag.code, (flag, []))[1].extend(f"{link_id}.{s}" for s in codes)
-    order = {"emergency": 0, "urgent": 1, "refer": 2}
-    findings = [Finding(f.code, f.level, f.label, tuple(a)) for f, a in raised.values()]
-    return tuple(sorted(findings, key=lambda f: (order[f.level], f.code)))
+            raise_(flag, [f"{link_id}.{s}" for s in codes])
+    for rule in questionnaire.flag_rules:
+        required = [_matches(condition, picked) for condition in rule.all_of]
+        if not all(required):
+            continue
+        optional = [m for m in (_matches(condition, picked) for condition in rule.any_of) if m]
+        if rule.any_of and len(optional) < rule.at_least:
+            continue
+        raise_(rule.flag, [a for m in (*required, *optional) for a in m], rule.reason)
+
+    worst: dict[str, int] = {}
+    for flag, _, _ in raised.values():
+        worst[flag.group] = min(worst.get(flag.group, 3), LEVEL_ORDER[flag.level])
+    findings = [
+        Finding(f.code, f.level, f.label, tuple(a), tuple(r))
+        for f, a, r in raised.values()
+        if LEVEL_ORDER[f.level] == worst[f.group]
+    ]
+    return tuple(sorted(findings, key=lambda f: (LEVEL_ORDER[f.level], f.code)))
+
+
+def _matches(condition: Answered, picked: set[tuple[str, str]]) -> list[str]:
+    """The chosen answers (``linkId.code``) that meet a rule's condition; empty when it does not hold."""
+    return [f"{condition.question}.{code}" for code in condition.answers if (condition.question, code) in picked]
 
 
 def _level(score: int) -> str:
@@ -342,7 +408,7 @@ def _confidence(primary: str | None, secondary: tuple[str, ...], scores: dict[st
     if primary is None or heat:
         return "low"
     runner_up = max((scores[p] for p in PATTERNS if p != primary), default=0)
-    return "high" if scores[primary] - runner_up >= SECONDARY_GAP else "moderate"
+    return "high" if not secondary and scores[primary] - runner_up >= CONFIDENCE_GAP else "moderate"
 
 
 def _kidney_subtype(chosen: list[_Choice]) -> str | None:

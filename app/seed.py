@@ -28,6 +28,7 @@ from app.questionnaire import PATTERNS, AnswerValue, Question, Questionnaire
 from app.review import WORKFLOW
 
 URGENT_SHARE = 0.05
+_CALM_TRIES = 20
 INTAKE_SHARE = 0.3
 SPAN = timedelta(days=730)  # two years of submissions
 # Enough combinations (with a middle initial, some 60,000) that a name search finds a few people, as in a clinic.
@@ -174,14 +175,19 @@ def answers_for(rng: random.Random, questionnaire: Questionnaire) -> dict[str, A
     leaning = _leaning(rng)
     plan = _choices(questionnaire)
     flagged = rng.choice([c for c in plan if c.flags]) if rng.random() < URGENT_SHARE else None
-    answers: dict[str, AnswerValue] = {}
-    for choices in plan:
-        question = choices.question
-        if question.enable_when and not questionnaire.is_enabled(question, answers):
-            continue
-        value = _answer(rng, choices, leaning, flag=choices is flagged)
-        if value is not None:
-            answers[question.link_id] = value
+    for _ in range(_CALM_TRIES):
+        answers: dict[str, AnswerValue] = {}
+        for choices in plan:
+            question = choices.question
+            if question.enable_when and not questionnaire.is_enabled(question, answers):
+                continue
+            value = _answer(rng, choices, leaning, flag=choices is flagged)
+            if value is not None:
+                answers[question.link_id] = value
+        # Combination rules (a recent injury, new nerve symptoms) can make a person urgent who was not meant to be;
+        # they are drawn again, so about URGENT_SHARE of people are urgent, as in a real clinic.
+        if flagged is not None or not rules.assess(answers, questionnaire).urgent:
+            break
     return answers
 
 

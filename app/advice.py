@@ -310,7 +310,7 @@ LEVEL_ADVICE: dict[str, UrgentAdvice] = {
     "refer": UrgentAdvice(
         N_("Mention this to your GP"),
         N_("Book a routine appointment with your GP to talk about it. You can still use this check."),
-        N_("Some of your answers fit inflammatory back pain, which a doctor can test for and treat."),
+        N_("Some of your answers are worth talking over with your GP. They do not need urgent care."),
     ),
 }
 

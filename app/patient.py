@@ -205,6 +205,12 @@ def _resume_url(token: str) -> str:
 @bp.app_template_global()
 def condition_text(q: Questionnaire, question: Question) -> str:
     """Say in words when a conditional question applies, for pages read without JavaScript."""
+    # A condition on every answer of a long list but "none of these" reads better said once than listed.
+    target = q.by_id[question.enable_when[0].question]
+    named = {(c.question, c.answer) for c in question.enable_when}
+    others = {(target.link_id, o.code) for o in target.options if not o.exclusive}
+    if target.kind == "multi" and len(others) > 2 and named == others:
+        return gettext("Only if you ticked any of the answers above.")
     answers = [
         "“" + gettext(option.text) + "”"
         for c in question.enable_when

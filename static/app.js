@@ -17,27 +17,26 @@
     });
   });
 
-  // Conditional questions on the same step show only when they apply.
-  document.querySelectorAll("[data-enable-when]").forEach(function (block) {
-    var conditions = block.getAttribute("data-enable-when").trim().split(/\s+/).map(function (pair) {
-      return pair.split("=");
-    });
-    function update() {
-      var on = conditions.some(function (c) {
-        var input = document.querySelector('input[name="' + c[0] + '"][value="' + c[1] + '"]');
-        return input && input.checked;
+  // Conditional questions on the same step show only when they apply. A condition on a hidden question does not
+  // hold, so every block is looked at again, in page order, whenever any answer changes.
+  var blocks = Array.prototype.slice.call(document.querySelectorAll("[data-enable-when]"));
+  function updateConditions() {
+    blocks.forEach(function (block) {
+      var conditions = block.getAttribute("data-enable-when").trim().split(/\s+/).map(function (pair) {
+        return pair.split("=");
       });
-      block.hidden = !on;
+      block.hidden = !conditions.some(function (c) {
+        var input = document.querySelector('input[name="' + c[0] + '"][value="' + c[1] + '"]');
+        return input && input.checked && !input.closest("[hidden]");
+      });
       var note = block.querySelector(".condition");
       if (note) note.hidden = true;
-    }
-    conditions.forEach(function (c) {
-      document.querySelectorAll('input[name="' + c[0] + '"]').forEach(function (input) {
-        input.addEventListener("change", update);
-      });
     });
-    update();
-  });
+  }
+  if (blocks.length) {
+    document.addEventListener("change", updateConditions);
+    updateConditions();
+  }
 
   // Where to start after a step is sent. A page re-shown with problems starts at their list, so screen readers
   // announce it. A new step starts at its first heading (the refer notice comes before "Your result"), so a screen

@@ -109,7 +109,7 @@ def test_an_unknown_id_answers_404_json(client, public_id):
 
 
 def test_an_emergency_flag_is_urgent_with_no_pattern(app, client):
-    answers = typical_answers(rf_now=["saddle_numbness", "fever"])
+    answers = typical_answers(rf_nerves=["saddle_numbness"], rf_nerves_when="new", rf_now=["fever"])
     body = post(client, {"answers": answers}).get_json()
     assert body["urgent"] is True
     assert [(f["code"], f["level"]) for f in body["red_flags"]] == [
@@ -123,13 +123,22 @@ def test_an_emergency_flag_is_urgent_with_no_pattern(app, client):
 
 
 def test_an_urgent_flag_is_urgent(client):
-    body = post(client, {"answers": typical_answers(rf_history=["steroids"])}).get_json()
+    answers = typical_answers(rf_history=["steroids"], rf_injury="strain", rf_injury_when="last_6_weeks")
+    body = post(client, {"answers": answers}).get_json()
     assert body["urgent"] is True
     assert [(f["code"], f["level"]) for f in body["red_flags"]] == [("fracture", "urgent")]
+    assert body["red_flags"][0]["because"]  # a combination says why its answers count together
+
+
+def test_a_long_past_injury_is_recorded_but_not_urgent(client):
+    body = post(client, {"answers": typical_answers(rf_injury="major", rf_injury_when="over_1_year")}).get_json()
+    assert body["urgent"] is False
+    assert body["red_flags"] == []
+    assert body["primary"] == "kidney_deficiency"
 
 
 def test_a_refer_flag_is_listed_but_not_urgent(client):
-    signs = ["began_young_lasting", "wakes_late_night", "stiff_morning"]
+    signs = ["began_young_lasting", "wakes_late_night", "stiff_morning", "alternating_buttock"]
     body = post(client, {"answers": typical_answers(rf_inflammatory=signs)}).get_json()
     assert body["urgent"] is False
     assert [(f["code"], f["level"]) for f in body["red_flags"]] == [("inflammatory", "refer")]

@@ -98,7 +98,8 @@ def test_rules_json_is_derived_from_the_data(runner):
     assert table["thresholds"] == {
         "likely": rules.LIKELY,
         "possible": rules.POSSIBLE,
-        "secondary_gap": rules.SECONDARY_GAP,
+        "own_signs": rules.OWN_SIGNS,
+        "out_of_scope": rules.OUT_OF_SCOPE,
     }
     assert table["patterns"] == list(PATTERNS)
     assert table["reachable"] == rules.max_points(questionnaire)
@@ -114,6 +115,13 @@ def test_rules_json_is_derived_from_the_data(runner):
                 assert f"{question.link_id}.{option.code}" in flags[option.red_flag.code]["answers"]
     assert flags["inflammatory"]["level"] == "refer"
     assert flags["inflammatory"]["combinations"][0]["at_least"] == 3
+    combinations = {c["rule"]: (f["code"], c) for f in table["red_flags"] for c in f.get("combinations", [])}
+    assert set(combinations) == {r.code for r in questionnaire.flag_rules}
+    for rule in questionnaire.flag_rules:
+        code, combination = combinations[rule.code]
+        assert code == rule.flag.code
+        assert combination["because"] == rule.reason
+        assert combination["all_of"] == [[f"{a.question}.{c}" for c in a.answers] for a in rule.all_of]
     assert [f["level"] for f in table["red_flags"]] == sorted(
         (f["level"] for f in table["red_flags"]), key=["emergency", "urgent", "refer"].index
     )

@@ -11,8 +11,9 @@ from app import exports, rules
 from app.extensions import db
 from app.models import AuditEvent, Submission
 from app.questionnaire import current
+from app.questionnaires import VERSIONS
 from app.services import record_assessment
-from tests.answers import typical_answers
+from tests.answers import typical_answers, typical_v1_answers
 
 
 def store(app, **changes) -> int:
@@ -71,3 +72,22 @@ def test_rescore_brings_every_stored_result_to_the_current_rules(app, runner):
         assert fresh.result == rules.assess(fresh.answers, current()).to_json()
         assert db.session.get(Submission, erased).result == {}
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "rescore")).one().detail["count"] == 1
+
+
+def test_rescore_scores_each_submission_against_the_questionnaire_it_was_answered_in(app, runner):
+    with app.app_context():
+        v1 = record_assessment(typical_v1_answers(rf_now=["major_injury"]), VERSIONS["1"], source="api").id
+        v2 = record_assessment(
+            typical_answers(rf_injury="major", rf_injury_when="over_1_year"), current(), source="api"
+        )
+        db.session.commit()
+        v2_id = v2.id
+    result = runner.invoke(args=["rescore"])
+    assert result.exit_code == 0, result.output
+    assert "questionnaire version 1: 1 scored with its own questions and red flags" in result.output
+    assert "questionnaire version 2: 1 scored" in result.output
+    with app.app_context():
+        old = db.session.get(Submission, v1)
+        # Version 1 asked an injury without asking when: its own rule (urgent) still applies to what was answered.
+        assert (old.questionnaire_version, old.urgent, old.rules_version) == ("1", True, rules.RULES_VERSION)
+        assert db.session.get(Submission, v2_id).urgent is False

@@ -10,6 +10,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as Fh
 
 from app import catalogues, fhir
 from app.questionnaire import current
+from app.questionnaires import VERSIONS
 from tests.answers import typical_answers
 
 # Stored submissions and integrations refer to these; renaming one needs a new questionnaire version.
@@ -32,6 +33,46 @@ V1_LINK_IDS = [
     "periods",
     "period_links",
     "age_band",
+    "sitting_hours",
+    "heavy_work",
+    "exercise",
+    "cold_damp_places",
+    "stress",
+    "sleep",
+    "peg_pain",
+    "peg_enjoyment",
+    "peg_activity",
+    "cautions",
+    "medicines",
+]
+
+
+# Version 2 keeps every linkId of version 1 that it still asks, with the same meaning, and adds its own.
+V2_LINK_IDS = [
+    "age_band",
+    "duration",
+    "trend",
+    "rf_nerves",
+    "rf_nerves_when",
+    "rf_now",
+    "rf_injury",
+    "rf_injury_when",
+    "rf_history",
+    "rf_inflammatory",
+    "pain_area",
+    "leg_spread",
+    "leg_feelings",
+    "leg_change",
+    "onset",
+    "pattern_over_time",
+    "pain_worst",
+    "pain_feel",
+    "pain_spot",
+    "worse_with",
+    "better_with",
+    "other_symptoms",
+    "periods",
+    "period_links",
     "sitting_hours",
     "heavy_work",
     "exercise",
@@ -85,10 +126,12 @@ def test_one_group_per_section_holding_its_questions(resource):
         assert children == [q.link_id for q in section.questions]
 
 
-def test_link_ids_are_unique_and_the_v1_ones_stable(resource):
+def test_link_ids_are_unique_and_stable(resource):
     link_ids = [i["linkId"] for i in walk(resource["item"])]
     assert len(link_ids) == len(set(link_ids))
-    assert list(questions_of(resource)) == V1_LINK_IDS
+    assert list(questions_of(resource)) == V2_LINK_IDS
+    assert set(V1_LINK_IDS) <= set(V2_LINK_IDS)
+    assert [q.link_id for q in VERSIONS["1"].questions] == V1_LINK_IDS
 
 
 def test_every_question_and_option_appears_with_its_type_and_limits(resource):
@@ -127,7 +170,9 @@ def test_every_question_and_option_appears_with_its_type_and_limits(resource):
 def test_option_codes_are_stable(resource):
     items = questions_of(resource)
     codes = {o["valueCoding"]["code"] for o in items["rf_now"]["answerOption"]}
-    assert {"saddle_numbness", "bladder_change", "tearing_pain", "fever", "none"} <= codes
+    assert {"tearing_pain", "fever", "urine_burning", "weight_loss", "constant_night_pain", "none"} <= codes
+    codes = {o["valueCoding"]["code"] for o in items["rf_nerves"]["answerOption"]}
+    assert {"saddle_numbness", "bladder_change", "bowel_control", "both_legs", "none"} <= codes
     assert [o["valueCoding"]["code"] for o in items["duration"]["answerOption"]] == [
         "under_6_weeks",
         "6_to_12_weeks",
@@ -139,8 +184,15 @@ def test_conditional_questions_use_enable_when(resource):
     questionnaire = current()
     items = questions_of(resource)
     conditional = [q for q in questionnaire.questions if q.enable_when]
-    assert {q.link_id for q in conditional} == {"leg_feelings", "period_links"}
+    assert {q.link_id for q in conditional} == {
+        "rf_nerves_when",
+        "rf_injury_when",
+        "leg_feelings",
+        "leg_change",
+        "period_links",
+    }
     assert items["leg_feelings"]["enableBehavior"] == "any"
+    assert items["rf_nerves_when"]["enableBehavior"] == "any"
     assert "enableBehavior" not in items["period_links"]
     for question in conditional:
         item = items[question.link_id]

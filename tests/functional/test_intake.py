@@ -63,7 +63,7 @@ def test_the_result_page_offers_to_send_it_to_the_clinic(client: FlaskClient) ->
 
 def test_an_urgent_result_keeps_its_advice_first_on_the_result_and_on_the_form(client: FlaskClient) -> None:
     token = start(client)
-    data = {**form_data("safety", typical_answers()), "rf_now": ["saddle_numbness"]}
+    data = {**form_data("safety", typical_answers()), "rf_nerves": ["saddle_numbness"], "rf_nerves_when": "new"}
     path = client.post(step_url(token, "safety"), data=data).location
     page = client.get(path).get_data(as_text=True)
     assert page.index("Get medical help now") < page.index("Send this to the clinic")

@@ -87,7 +87,7 @@ def test_problems_on_a_step_are_explained_in_chinese(zh_client: FlaskClient) -> 
     token = start(zh_client)
     zh_client.post(step_url(token, "safety"), data=form_data("safety", typical_answers()))
     data = {**form_data("pain", typical_answers()), "pain_worst": "11"}
-    del data["duration"]
+    del data["pain_spot"]
     response = zh_client.post(step_url(token, "pain"), data=data)
     assert response.status_code == 422
     text = visible_text(response.get_data(as_text=True))
@@ -120,7 +120,7 @@ def test_the_result_names_the_pattern_and_gives_the_advice_in_chinese(zh_client:
 
 def test_urgent_advice_is_clear_in_chinese(zh_client: FlaskClient) -> None:
     token = start(zh_client)
-    data = {**form_data("safety", typical_answers()), "rf_now": ["saddle_numbness"]}
+    data = {**form_data("safety", typical_answers()), "rf_nerves": ["saddle_numbness"], "rf_nerves_when": "new"}
     page = zh_client.get(zh_client.post(step_url(token, "safety"), data=data).location).get_data(as_text=True)
     text = visible_text(page)
     assert "请立即就医" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from app import overview
+from app import overview, rules
 from app.extensions import db
 from app.models import Submission, utcnow
 from tests.answers import typical_answers
@@ -61,7 +61,10 @@ def test_agreement_per_rules_version_and_the_confusion_matrix(app, practitioner_
 
     with app.app_context():
         summary = overview.build(utcnow())
-    assert [(a.rules_version, a.reviewed, a.agreed) for a in summary.agreement] == [("1.0.0", 1, 0), ("1.1.0", 5, 4)]
+    assert [(a.rules_version, a.reviewed, a.agreed) for a in summary.agreement] == [
+        ("1.0.0", 1, 0),
+        (rules.RULES_VERSION, 5, 4),
+    ]
     assert summary.agreement[1].rate == 80.0
     assert summary.matrix[("kidney_deficiency", "kidney_deficiency")] == 2
     assert summary.matrix[("kidney_deficiency", "liver_qi_stagnation")] == 1
@@ -72,7 +75,9 @@ def test_agreement_per_rules_version_and_the_confusion_matrix(app, practitioner_
 
     page = practitioner_client.get("/staff/overview").get_data(as_text=True)
     assert "80.0%" in page
-    assert re.search(r"<th scope=\"row\">1.1.0</th><td class=\"number\">5</td><td class=\"number\">4</td>", page)
+    version = re.escape(rules.RULES_VERSION)
+    row = rf"<th scope=\"row\">{version}</th><td class=\"number\">5</td><td class=\"number\">4</td>"
+    assert re.search(row, page)
 
 
 def test_versions_sort_numerically():

@@ -119,9 +119,9 @@ def test_missing_answers_are_reported_next_to_each_field_and_input_is_kept(clien
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="error-summary"' in page
-    assert 'href="#q-duration"' in page
-    assert 'id="error-duration"' in page and "Please choose one answer." in page
-    assert 'aria-describedby="error-duration"' in page
+    assert 'href="#q-pain_spot"' in page
+    assert 'id="error-pain_spot"' in page and "Please choose one answer." in page
+    assert 'aria-describedby="error-pain_spot"' in page
     assert re.search(r'id="pain_area-lower_back_left"[^>]*checked', page)
     assert re.search(r'id="pain_worst-4"[^>]*checked', page)
     # Also kept server-side, so leaving and coming back loses nothing.
@@ -132,7 +132,7 @@ def test_missing_answers_are_reported_next_to_each_field_and_input_is_kept(clien
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("duration", "forever", "Please choose one of the answers shown."),
+        ("onset", "forever", "Please choose one of the answers shown."),
         ("pain_worst", "11", "Please give a whole number from 0 to 10."),
         ("pain_worst", "-1", "Please give a whole number from 0 to 10."),
         ("pain_worst", "a lot", "Please give a whole number from 0 to 10."),
@@ -196,7 +196,7 @@ def test_period_questions_are_asked_only_of_people_with_periods(app, client):
 
 def test_an_emergency_red_flag_ends_the_screen_with_urgent_advice_and_no_pattern(app, client):
     token = start(client)
-    data = {**form_data("safety", typical_answers()), "rf_now": ["saddle_numbness"]}
+    data = {**form_data("safety", typical_answers()), "rf_nerves": ["saddle_numbness"], "rf_nerves_when": "new"}
     response = client.post(step_url(token, "safety"), data=data)
     assert response.status_code == 303
     assert response.location.startswith("/result/")
@@ -214,15 +214,17 @@ def test_an_emergency_red_flag_ends_the_screen_with_urgent_advice_and_no_pattern
 
 def test_an_urgent_history_flag_advises_a_doctor_within_a_day(client):
     token = start(client)
-    data = {**form_data("safety", typical_answers()), "rf_history": ["cancer"]}
+    data = {**form_data("safety", typical_answers()), "rf_history": ["cancer"], "duration": "under_6_weeks"}
     page = client.get(client.post(step_url(token, "safety"), data=data).location).get_data(as_text=True)
     assert "See a doctor today or tomorrow" in page
+    assert "Past cancer with back pain that is recent" in page  # the combination says why
 
 
 def test_a_refer_flag_is_shown_above_the_pattern(client):
-    answers = typical_answers(rf_inflammatory=["began_young_lasting", "wakes_late_night", "stiff_morning"])
-    page = client.get(complete(client, answers)).get_data(as_text=True)
+    signs = ["began_young_lasting", "wakes_late_night", "stiff_morning", "alternating_buttock"]
+    page = client.get(complete(client, typical_answers(rf_inflammatory=signs))).get_data(as_text=True)
     assert "Mention this to your GP" in page
+    assert "Possible inflammatory back pain" in page
     assert page.index("Mention this to your GP") < page.index("Kidney Deficiency")
 
 
@@ -336,7 +338,7 @@ def test_a_database_outage_keeps_what_was_typed_and_answers_503(app_factory):
     app = app_factory("postgresql+psycopg://postgres@127.0.0.1:1/unreachable", DB_POOL_TIMEOUT=1)
     client = app.test_client()
     response = client.post(
-        "/check/some-token/pain", data={"pain_area": ["buttock_right"], "pain_worst": "8", "duration": "6_to_12_weeks"}
+        "/check/some-token/pain", data={"pain_area": ["buttock_right"], "pain_worst": "8", "pain_spot": "one_spot"}
     )
     assert response.status_code == 503
     assert response.headers["Retry-After"]
@@ -344,7 +346,7 @@ def test_a_database_outage_keeps_what_was_typed_and_answers_503(app_factory):
     assert "We could not save this just now" in page
     assert re.search(r'id="pain_area-buttock_right"[^>]*checked', page)
     assert re.search(r'id="pain_worst-8"[^>]*checked', page)
-    assert re.search(r'id="duration-6_to_12_weeks"[^>]*checked', page)
+    assert re.search(r'id="pain_spot-one_spot"[^>]*checked', page)
     assert "Traceback" not in page
 
 

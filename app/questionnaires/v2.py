@@ -340,7 +340,7 @@ FLAG_RULES = (
     FlagRule(
         "cauda_equina_new",
         CAUDA_EQUINA,
-        N_("Nerve symptoms around the saddle, bladder, bowel or both legs that are new or getting worse"),
+        N_("Numbness between the legs, bladder, bowel or sexual changes, or weak legs, that are new or getting worse"),
         (_nerves(NERVES_CAUDA), NERVES_RECENT),
     ),
     FlagRule(

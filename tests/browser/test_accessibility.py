@@ -29,9 +29,12 @@ CHINESE = Translations.load(str(ROOT / "translations"), ["zh_Hans"])
 # `A11Y_DOCS=1 pytest tests/browser/test_accessibility.py` refreshes docs/screenshots/ and the weights table.
 WRITE_DOCS = os.environ.get("A11Y_DOCS") == "1"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-# The answers of the journeys: a kidney-deficiency picture, with the leg question that appears on the same step.
+# The answers of the journeys: a kidney-deficiency picture, with the leg questions that appear on the same step.
 ANSWERS = typical_answers(
-    leg_spread="above_knee", leg_feelings=["numbness"], pain_area=["lower_back_middle", "buttock_left"]
+    leg_spread="above_knee",
+    leg_feelings=["numbness"],
+    leg_change="same",
+    pain_area=["lower_back_middle", "buttock_left"],
 )
 
 
@@ -151,9 +154,7 @@ def test_red_flag_path_passes_axe(page_factory: Callable[..., Page], language: s
     weights = PageWeights(page, language)
     start_in(page, language, device)
     press(page, "form[data-step-form] button", device)
-    press(page, "label[for='rf_now-saddle_numbness']", device)
-    press(page, "label[for='rf_history-none']", device)
-    press(page, "label[for='rf_inflammatory-none']", device)
+    answer_step(page, "safety", typical_answers(rf_nerves=["saddle_numbness"], rf_nerves_when="new"), device)
     press(page, "button[value='next']", device)
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text(text(language, "Get medical help now"))
@@ -192,7 +193,8 @@ def test_the_questionnaire_by_keyboard_alone(page_factory: Callable[..., Page]) 
     page.keyboard.press("Tab")
     expect(page.locator("#error-summary a").first).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.locator(f"#rf_now-{Q.by_id['rf_now'].options[0].code}")).to_be_focused()
+    first = Q.sections[0].questions[0]
+    expect(page.locator(f"#{first.link_id}-{first.options[0].code}")).to_be_focused()
 
     for number, section in enumerate(Q.sections, start=1):
         keyboard_step(page, section, ANSWERS)

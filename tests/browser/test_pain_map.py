@@ -6,6 +6,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from app.questionnaire import current
 from tests.answers import typical_answers
+from tests.browser.answering import answer_step
 
 PAIN_AREA = current().by_id["pain_area"]
 # Every patient page, with its styles and script, must stay light for a phone on a poor connection.
@@ -20,8 +21,7 @@ def loaded(page: Page) -> None:
 def open_pain_step(page: Page) -> None:
     page.goto("/")
     page.get_by_role("button", name="Start the check").tap()
-    for question in ("rf_now", "rf_history", "rf_inflammatory"):
-        page.locator(f"label[for='{question}-none']").tap()
+    answer_step(page, "safety", typical_answers())
     page.get_by_role("button", name="Next").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("About your pain")
     loaded(page)
@@ -63,7 +63,7 @@ def test_tapping_regions_ticks_and_unticks_the_checkboxes_and_the_list_updates_t
 
     # What the map ticked is what is sent and kept.
     answers = typical_answers()
-    for question in ("leg_spread", "duration", "onset", "pattern_over_time", "pain_spot"):
+    for question in ("leg_spread", "onset", "pattern_over_time", "pain_spot"):
         page.locator(f"label[for='{question}-{answers[question]}']").tap()
     page.locator("label[for='pain_worst-6']").tap()
     for code in answers["pain_feel"]:

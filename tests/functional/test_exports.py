@@ -223,3 +223,20 @@ def test_print_css_leaves_navigation_and_forms_off_the_paper(app):
     print_rules = css.split("@media print", 1)[1]
     assert ".staff-nav" in print_rules
     assert "form" in print_rules
+
+
+def test_a_long_past_red_flag_answer_reaches_the_practitioner_without_a_flag(app, practitioner_client):
+    # An injury years ago: recorded on the page and in the export, but the result is not urgent.
+    answers = typical_answers(rf_injury="major", rf_injury_when="over_1_year", rf_nerves=["both_legs"])
+    answers["rf_nerves_when"] = "steady"
+    submission_id = sent(app, answers, created_at=T0)
+    _, rows, _ = download(practitioner_client)
+    [row] = rows
+    assert (row["rf_injury"], row["rf_injury_when"]) == ("major", "over_1_year")
+    assert (row["rf_nerves"], row["rf_nerves_when"]) == ("both_legs", "steady")
+    assert row["red_flags"] == "nerve_check:refer"  # a refer flag: shown above the result, never urgent
+    page = practitioner_client.get(f"/staff/submissions/{submission_id}").get_data(as_text=True)
+    q = current()
+    assert q.by_id["rf_injury_when"].option("over_1_year").text in page
+    assert q.by_id["rf_nerves_when"].option("steady").text in page
+    assert "Nerve symptoms that have not changed for weeks or longer" in page  # the refer flag says why

@@ -16,7 +16,8 @@ from sqlalchemy import event, func, select
 from app.extensions import db
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import current
-from tests.answers import typical_answers
+from app.questionnaires import VERSIONS
+from tests.answers import typical_answers, typical_v1_answers
 
 Q = current()
 
@@ -367,3 +368,29 @@ def test_any_posted_step_gets_a_page_never_a_server_error(app: Flask, section: s
     token = start(client)
     response = client.post(step_url(token, section), data=data)
     assert response.status_code in (303, 422)
+
+
+def test_a_draft_started_on_questionnaire_1_finishes_on_it(app, client):
+    token = start(client)
+    with app.app_context():
+        draft = db.session.scalar(select(Draft).where(Draft.token == token))
+        draft.questionnaire_version = "1"
+        db.session.commit()
+    v1 = VERSIONS["1"]
+    answers = typical_v1_answers()
+    location = step_url(token, v1.sections[0].key)
+    while location.startswith("/check/"):
+        section = location.rsplit("/", 1)[1]
+        page = client.get(location).get_data(as_text=True)
+        if section == "safety":
+            assert 'name="rf_nerves"' not in page  # version 1's own questions
+        keys = {q.link_id for q in v1.section(section).questions}
+        data = {k: (v if isinstance(v, list) else str(v)) for k, v in answers.items() if k in keys}
+        response = client.post(location, data=data)
+        assert response.status_code == 303, response.data[:500]
+        location = response.location
+    with app.app_context():
+        submission = db.session.scalar(select(Submission))
+        assert submission.questionnaire_version == "1"
+        assert submission.result["primary"] == "kidney_deficiency"
+        assert "Kidney Deficiency" in client.get(location).get_data(as_text=True)

@@ -35,11 +35,17 @@ from app.questionnaires import v1
 NONE_OF_THESE = v1.NONE_OF_THESE
 _V1 = v1.QUESTIONNAIRE.by_id
 
+
+def _v1_options(link_id: str, *codes: str) -> tuple[Option, ...]:
+    """Version 1's own options, where version 2 asks them the same way."""
+    question = _V1[link_id]
+    return tuple(option for code in codes if (option := question.option(code)) is not None)
+
+
 CAUDA_EQUINA = v1.CAUDA_EQUINA
 NERVE_DEFICIT = v1.NERVE_DEFICIT
 ANEURYSM = v1.ANEURYSM
 INFECTION = v1.INFECTION
-KIDNEY_INFECTION = v1.KIDNEY_INFECTION
 FRACTURE = v1.FRACTURE
 CANCER = v1.CANCER
 INFLAMMATORY = v1.INFLAMMATORY
@@ -165,11 +171,7 @@ SAFETY = Section(
             N_("Tick all that apply. If none apply, tick “None of these”."),
             (
                 # Aortic aneurysm: an emergency [S98].
-                Option(
-                    "tearing_pain",
-                    N_("Sudden, severe tearing pain in your back or belly, or feeling faint with the pain"),
-                    red_flag=ANEURYSM,
-                ),
+                *_v1_options("rf_now", "tearing_pain"),
                 Option("belly_pulsing", N_("A throbbing or pulsing feeling in your belly"), red_flag=AORTA_CHECK),
                 # Infection and kidney infection: urgent [S86][S95][S6][S98]. Sweats alone are left out: night sweats
                 # belong to kidney-yin deficiency [S11] and are asked with the other symptoms.
@@ -178,11 +180,7 @@ SAFETY = Section(
                     N_("A fever (a high temperature) or shivering fits along with the back pain"),
                     red_flag=INFECTION,
                 ),
-                Option(
-                    "urine_burning",
-                    N_("Burning when you pass urine, or blood in your urine"),
-                    red_flag=KIDNEY_INFECTION,
-                ),
+                *_v1_options("rf_now", "urine_burning"),
                 # Malignancy [S86][S89][S97].
                 Option("weight_loss", N_("Losing weight in the last few months without trying"), red_flag=CANCER),
                 Option(
@@ -254,18 +252,8 @@ SAFETY = Section(
             N_("Do any of these describe your back pain?"),
             N_("Tick all that apply. If none apply, tick “None of these”."),
             (
-                Option(
-                    "began_young_lasting",
-                    N_("It began before you were 45 and has lasted more than 3 months"),
-                ),
-                Option(
-                    "wakes_late_night",
-                    N_("It wakes you in the second half of the night and eases once you get up"),
-                ),
-                Option("stiff_morning", N_("You are stiff for more than half an hour in the morning")),
-                Option(
-                    "alternating_buttock",
-                    N_("Pain in the buttocks that switches from side to side"),
+                *_v1_options(
+                    "rf_inflammatory", "began_young_lasting", "wakes_late_night", "stiff_morning", "alternating_buttock"
                 ),
                 Option("better_moving", N_("It gets better when you move about, and not when you rest")),
                 Option("nsaids_help", N_("Anti-inflammatory painkillers such as ibuprofen help a lot")),

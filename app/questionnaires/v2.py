@@ -158,8 +158,8 @@ SAFETY = Section(
             N_("If you ticked more than one, answer for the one that is newest or changing."),
             (
                 Option("new", N_("In the last 2 weeks")),
-                Option("worse", N_("Longer ago, but it is getting worse")),
-                Option("steady", N_("Longer ago, and it has not changed for weeks or longer"), not_recent=True),
+                Option("worse", N_("Longer ago, but it has got worse in the last 2 weeks")),
+                Option("steady", N_("Longer ago, and it has not got worse in the last 2 weeks"), not_recent=True),
                 Option("unsure", N_("I am not sure")),
             ),
             enable_when=tuple(EnableWhen("rf_nerves", c) for c in (*NERVES_CAUDA, *NERVES_LEG, *NERVES_UPPER)),
@@ -238,7 +238,10 @@ SAFETY = Section(
                 Option("injected_drugs", N_("You inject drugs")),
                 Option(
                     "recent_infection",
-                    N_("In the last 3 months: an infection, an operation, a deep wound, or an injection in your back"),
+                    N_(
+                        "In the last 3 months: an infection treated with antibiotics, an operation, a deep wound "
+                        "or a back injection"
+                    ),
                 ),
                 # A risk factor for spinal infection [S95], too common to count with new pain alone.
                 Option("diabetes", N_("You have diabetes")),
@@ -352,7 +355,7 @@ FLAG_RULES = (
     FlagRule(
         "nerves_longstanding",
         NERVE_CHECK,
-        N_("Nerve symptoms that have not changed for weeks or longer"),
+        N_("Nerve symptoms from longer ago that have not got worse in the last 2 weeks"),
         (_nerves((*NERVES_CAUDA, *NERVES_LEG, *NERVES_UPPER)), Answered("rf_nerves_when", ("steady",))),
     ),
     FlagRule(
@@ -387,11 +390,12 @@ FLAG_RULES = (
         N_("Past cancer"),
         (Answered("rf_history", ("cancer",)),),
     ),
+    # Recent constant night pain with no injury to explain it; after an injury the fracture rules speak.
     FlagRule(
         "night_pain_recent",
         CANCER,
-        N_("Constant pain at night that is recent or getting worse"),
-        (Answered("rf_now", ("constant_night_pain",)),),
+        N_("Constant pain at night that is recent or getting worse, with no injury to explain it"),
+        (Answered("rf_now", ("constant_night_pain",)), Answered("rf_injury", ("no",))),
         (RECENT_PAIN, WORSENING),
     ),
     FlagRule(

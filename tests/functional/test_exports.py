@@ -239,4 +239,6 @@ def test_a_long_past_red_flag_answer_reaches_the_practitioner_without_a_flag(app
     q = current()
     assert q.by_id["rf_injury_when"].option("over_1_year").text in page
     assert q.by_id["rf_nerves_when"].option("steady").text in page
-    assert "Nerve symptoms that have not changed for weeks or longer" in page  # the refer flag says why
+    assert (
+        "Nerve symptoms from longer ago that have not got worse in the last 2 weeks" in page
+    )  # the refer flag says why

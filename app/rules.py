@@ -2,8 +2,9 @@
 
 How it decides (``shared/domain/low-back-pain.md`` §4.5 and ``shared/product.md`` §"The rule engine"):
 
-1. **Red flags first.** Any answer declared as an emergency or urgent red flag makes the result urgent and no
-   pattern is offered; a *refer* flag is reported above the pattern result.
+1. **Red flags first.** Any emergency or urgent red flag, raised by an answer or by a combination rule the
+   questionnaire declares (answers that count only together, or only while recent), makes the result urgent and no
+   pattern is offered; a *refer* flag is reported above the pattern result (``docs/safety.md``).
 2. **Scores.** Each answer carries points per pattern in the questionnaire data (primary findings 2, secondary 1).
    A pattern's score is its points as a share of the most it could reach from the whole questionnaire, 0-100, so a
    pattern with more questions is not favoured.

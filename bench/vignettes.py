@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/vignettes.py            # the summary table (as in docs/rules.md and the README)
     .venv/bin/python bench/vignettes.py --cases    # and one row per case
+    .venv/bin/python bench/vignettes.py --fixtures tests/fixtures/holdout   # the held-out set (docs/rules.md)
 
 Each fixture in ``tests/fixtures/vignettes/`` is one narrative of ``shared/domain/vignettes.jsonl`` answered as that
 patient would, with the practitioner's expected result beside it. The answers go through the served questionnaire's
@@ -118,8 +119,8 @@ def measures(found: list[Case]) -> list[tuple[str, str]]:
     ]
 
 
-def table(found: list[Case]) -> str:
-    lines = [f"Rules {RULES_VERSION}, {len(found)} development vignettes:", "", "| measure | result |", "|---|---|"]
+def table(found: list[Case], name: str = "development vignettes") -> str:
+    lines = [f"Rules {RULES_VERSION}, {len(found)} {name}:", "", "| measure | result |", "|---|---|"]
     lines += [f"| {name} | {value} |" for name, value in measures(found)]
     return "\n".join(lines)
 
@@ -139,9 +140,10 @@ def case_rows(found: list[Case]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", action="store_true", help="also print one row per case")
+    parser.add_argument("--fixtures", type=Path, default=FIXTURES, help="a folder of answered cases")
     args = parser.parse_args()
-    found = cases()
-    print(table(found))
+    found = cases(args.fixtures)
+    print(table(found, "development vignettes" if args.fixtures == FIXTURES else f"cases in {args.fixtures}"))
     if args.cases:
         print()
         print(case_rows(found))

@@ -67,3 +67,12 @@ def test_the_docs_show_the_current_report(doc: str) -> None:
     missing = [row for row in rows if row not in text]
     assert not missing, f"{doc} is out of date; run bench/vignettes.py:\n" + "\n".join(missing)
     assert re.search(rf"Rules {re.escape(vignettes.RULES_VERSION)}, {len(CASES)} development vignettes", text)
+
+
+def test_the_held_out_cases_are_answered_validly_and_their_report_is_in_the_docs() -> None:
+    # Measured, not asserted case by case: the held-out set is for checking generalisation, not for tuning.
+    found = vignettes.cases(ROOT / "tests" / "fixtures" / "holdout")
+    assert len(found) == 30
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    table = vignettes.table(found, f"cases in {Path('tests/fixtures/holdout')}")
+    assert table in text, "docs/rules.md is out of date; run bench/vignettes.py --fixtures tests/fixtures/holdout"

@@ -170,6 +170,8 @@ class Questionnaire:
                     raise ValueError(f"{question.link_id}: enableWhen must name an earlier option")
             seen.add(question.link_id)
         for rule in self.flag_rules:
+            if not rule.all_of:
+                raise ValueError(f"flag rule {rule.code}: at least one condition must always hold")
             for answered in (*rule.all_of, *rule.any_of):
                 asked = self.by_id.get(answered.question)
                 if asked is None or not answered.answers or any(asked.option(a) is None for a in answered.answers):

@@ -33,6 +33,7 @@ from app.questionnaire import (
     SIGNALS,
     Answered,
     Answers,
+    FlagRule,
     Option,
     Question,
     Questionnaire,
@@ -192,6 +193,8 @@ class _Choice:
     contributions: tuple[tuple[str, Contribution], ...]
     # The pattern this answer is a sign of on its own (see ``own_signs``), if any.
     sign_of: str | None
+    # (linkId, code): what the combination rules look for.
+    answer: tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,12 @@ class _Plan:
     conditional: tuple[tuple[Question, dict[str, int]], ...]
     # Choice questions (linkId, question, options by code); other kinds select no options.
     questions: tuple[tuple[str, Question, dict[str, _Choice]], ...]
+    # Each combination rule with the answers each of its conditions accepts, as (linkId, code) sets, and the rules
+    # (by index) that an answer can start, from their first condition: only those are looked at.
+    triggers: dict[tuple[str, str], tuple[int, ...]]
+    flag_rules: tuple[
+        tuple[FlagRule, tuple[frozenset[tuple[str, str]], ...], tuple[frozenset[tuple[str, str]], ...]], ...
+    ]
 
 
 def _reachable(question: Question) -> dict[str, int]:
@@ -227,6 +236,7 @@ def _plan(questionnaire: Questionnaire) -> _Plan:
                         if option.points.get(signal)
                     ),
                     _sign_of(question, option),
+                    (question.link_id, option.code),
                 )
                 for index, option in enumerate(question.options)
             },
@@ -235,7 +245,20 @@ def _plan(questionnaire: Questionnaire) -> _Plan:
         if question.kind in ("single", "multi")
     )
     conditional = tuple((q, _reachable(q)) for q in questionnaire.questions if q.enable_when)
-    return _Plan(max_points(questionnaire), conditional, questions)
+    flag_rules = tuple(
+        (rule, tuple(_accepted(a) for a in rule.all_of), tuple(_accepted(a) for a in rule.any_of))
+        for rule in questionnaire.flag_rules
+    )
+    triggers: dict[tuple[str, str], list[int]] = {}
+    for index, (_, required, _) in enumerate(flag_rules):
+        for answer in required[0]:
+            triggers.setdefault(answer, []).append(index)
+    started = {answer: tuple(indexes) for answer, indexes in triggers.items()}
+    return _Plan(max_points(questionnaire), conditional, questions, started, flag_rules)
+
+
+def _accepted(condition: Answered) -> frozenset[tuple[str, str]]:
+    return frozenset((condition.question, code) for code in condition.answers)
 
 
 def _sign_of(question: Question, option: Option) -> str | None:
@@ -251,9 +274,18 @@ def reachable_for(answers: Answers, questionnaire: Questionnaire) -> dict[str, i
     No question that enables another carries points itself for what it enables, so this keeps scores monotone.
     """
     plan = _plan(questionnaire)
+    return _reachable_without(plan, _hidden(answers, questionnaire, plan))
+
+
+def _hidden(answers: Answers, questionnaire: Questionnaire, plan: _Plan) -> frozenset[str]:
+    """The conditional questions these answers do not enable, worked out once per assessment."""
+    return frozenset(q.link_id for q, _ in plan.conditional if not questionnaire.is_enabled(q, answers))
+
+
+def _reachable_without(plan: _Plan, hidden: frozenset[str]) -> dict[str, int]:
     reachable = dict(plan.reachable)
     for question, extra in plan.conditional:
-        if not questionnaire.is_enabled(question, answers):
+        if question.link_id in hidden:
             for signal, points in extra.items():
                 reachable[signal] -= points
     return reachable
@@ -262,11 +294,12 @@ def reachable_for(answers: Answers, questionnaire: Questionnaire) -> dict[str, i
 def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     """Assess validated answers (see ``Questionnaire.validate``) with the current rules."""
     plan = _plan(questionnaire)
-    chosen = _chosen(answers, questionnaire, plan)
-    red_flags = _red_flags(chosen, questionnaire)
+    hidden = _hidden(answers, questionnaire, plan)
+    chosen = _chosen(answers, hidden, plan)
+    red_flags = _red_flags(chosen, plan)
     urgent = any(f.level in URGENT_LEVELS for f in red_flags)
 
-    reachable = reachable_for(answers, questionnaire)
+    reachable = _reachable_without(plan, hidden)
     collected: dict[str, list[Contribution]] = {signal: [] for signal in SIGNALS}
     for choice in chosen:
         for signal, contribution in choice.contributions:
@@ -327,13 +360,13 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     )
 
 
-def _chosen(answers: Answers, questionnaire: Questionnaire, plan: _Plan) -> list[_Choice]:
+def _chosen(answers: Answers, hidden: frozenset[str], plan: _Plan) -> list[_Choice]:
     """The options the answers select, question by question in declaration order (as ``chosen_options``)."""
     chosen: list[_Choice] = []
     get = answers.get
-    for link_id, question, choices in plan.questions:
+    for link_id, _question, choices in plan.questions:
         value = get(link_id)
-        if value is None or (question.enable_when and not questionnaire.is_enabled(question, answers)):
+        if value is None or link_id in hidden:
             continue
         if isinstance(value, str):
             if value in choices:
@@ -347,7 +380,7 @@ def _chosen(answers: Answers, questionnaire: Questionnaire, plan: _Plan) -> list
     return chosen
 
 
-def _red_flags(chosen: list[_Choice], questionnaire: Questionnaire) -> tuple[Finding, ...]:
+def _red_flags(chosen: list[_Choice], plan: _Plan) -> tuple[Finding, ...]:
     """Every red flag the chosen answers raise: by an option, by a count of signs, or by a declared combination.
 
     Of several flags for one condition (past cancer on its own, and past cancer with new pain) only those at the
@@ -362,10 +395,9 @@ def _red_flags(chosen: list[_Choice], questionnaire: Questionnaire) -> tuple[Fin
             reasons.append(reason)
 
     signs: dict[str, tuple[tuple[int, RedFlag], list[str]]] = {}
-    picked: set[tuple[str, str]] = set()
+    picked = {choice.answer for choice in chosen}
     for choice in chosen:
         question, option = choice.question, choice.option
-        picked.add((question.link_id, option.code))
         if option.red_flag:
             raise_(option.red_flag, [f"{question.link_id}.{option.code}"])
         if question.flag_at_least and not option.exclusive:
@@ -374,14 +406,15 @@ def _red_flags(chosen: list[_Choice], questionnaire: Questionnaire) -> tuple[Fin
     for link_id, ((count, flag), codes) in signs.items():
         if len(codes) >= count:
             raise_(flag, [f"{link_id}.{s}" for s in codes])
-    for rule in questionnaire.flag_rules:
-        required = [_matches(condition, picked) for condition in rule.all_of]
-        if not all(required):
+    candidates = sorted({i for answer in picked for i in plan.triggers.get(answer, ())})  # in declaration order
+    for rule, required, optional in (plan.flag_rules[i] for i in candidates):
+        # Set tests first (most rules do not fire); only a rule that fires lists its answers, in declaration order.
+        if any(accepted.isdisjoint(picked) for accepted in required):
             continue
-        optional = [m for m in (_matches(condition, picked) for condition in rule.any_of) if m]
-        if rule.any_of and len(optional) < rule.at_least:
+        if optional and sum(not accepted.isdisjoint(picked) for accepted in optional) < rule.at_least:
             continue
-        raise_(rule.flag, [a for m in (*required, *optional) for a in m], rule.reason)
+        met = [*rule.all_of, *(a for a in rule.any_of if not _accepted(a).isdisjoint(picked))]
+        raise_(rule.flag, [answer for condition in met for answer in _matches(condition, picked)], rule.reason)
 
     worst: dict[str, int] = {}
     for flag, _, _ in raised.values():

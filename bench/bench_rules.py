@@ -27,17 +27,24 @@ TARGET = 20_000
 
 def random_answers(questionnaire: Questionnaire, rng: random.Random) -> dict[str, AnswerValue]:
     """One complete answer set, every enabled question answered as the declarations allow."""
+    # Answers a combination rule looks at (a recent injury, new nerve symptoms, an age band).
+    watched = {(a.question, c) for r in questionnaire.flag_rules for a in (*r.all_of, *r.any_of) for c in a.answers}
     answers: dict[str, AnswerValue] = {}
     for question in questionnaire.questions:
         if not questionnaire.is_enabled(question, answers):
             continue
+        # Most people answer the safety questions with nothing to flag; a few raise a flag, as in real use.
+        flags = (
+            question.flag_at_least
+            or any(o.red_flag for o in question.options)
+            or any((question.link_id, code) in watched for code in question.codes)
+        )
         if question.kind == "single":
-            answers[question.link_id] = rng.choice(question.codes)
+            calm = [c for c in question.codes if (question.link_id, c) not in watched]
+            answers[question.link_id] = rng.choice(calm if calm and flags and rng.random() < 0.9 else question.codes)
         elif question.kind == "multi":
             exclusive = [o.code for o in question.options if o.exclusive]
             others = [o.code for o in question.options if not o.exclusive]
-            # Most people answer the safety questions "none"; a few raise a flag, as in real use.
-            flags = question.flag_at_least or any(o.red_flag for o in question.options)
             if exclusive and rng.random() < (0.9 if flags else 0.5):
                 answers[question.link_id] = exclusive
             else:

@@ -207,10 +207,22 @@ class Questionnaire:
         """
         if not question.enable_when:
             return True
-        return any(
-            _includes(answers.get(c.question), c.answer) and self.is_enabled(self.by_id[c.question], answers)
-            for c in question.enable_when
-        )
+        for target, codes in self._conditions[question.link_id]:
+            if _includes_any(answers.get(target.link_id), codes) and self.is_enabled(target, answers):
+                return True
+        return False
+
+    @cached_property
+    def _conditions(self) -> dict[str, tuple[tuple[Question, frozenset[str]], ...]]:
+        """Each conditional question's conditions grouped by the question they look at, for ``is_enabled``."""
+        grouped: dict[str, dict[str, set[str]]] = {}
+        for question in self.questions:
+            for condition in question.enable_when:
+                grouped.setdefault(question.link_id, {}).setdefault(condition.question, set()).add(condition.answer)
+        return {
+            link_id: tuple((self.by_id[target], frozenset(codes)) for target, codes in targets.items())
+            for link_id, targets in grouped.items()
+        }
 
     def validate(
         self, answers: Mapping[str, object], only: Section | None = None
@@ -263,10 +275,13 @@ def _missing_message(question: Question) -> str:
     }[question.kind]
 
 
-def _includes(value: object, code: str) -> bool:
+def _includes_any(value: object, codes: frozenset[str]) -> bool:
+    """Whether an answer (a code, or a list of them as posted) includes any of ``codes``."""
+    if isinstance(value, str):
+        return value in codes
     if isinstance(value, list):
-        return code in value
-    return value == code
+        return any(isinstance(v, str) and v in codes for v in value)
+    return False
 
 
 def _is_blank(raw: object) -> bool:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
 from typing import Any
 
 from app import advice
@@ -374,8 +373,10 @@ def _chosen(answers: Answers, hidden: frozenset[str], plan: _Plan) -> list[_Choi
         elif isinstance(value, list):
             picked = [choices[c] for c in value if isinstance(c, str) and c in choices]
             # Validated answers are already in declaration order without repeats; anything else is put so.
-            if any(a.index >= b.index for a, b in pairwise(picked)):
-                picked = sorted({c.index: c for c in picked}.values(), key=lambda c: c.index)
+            if len(picked) > 1:
+                indexes = [c.index for c in picked]
+                if indexes != sorted(set(indexes)):
+                    picked = sorted({c.index: c for c in picked}.values(), key=lambda c: c.index)
             chosen.extend(picked)
     return chosen
 

@@ -99,12 +99,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
+    from app.field_checks import DatabaseIdConverter
     from app.health import bp as health_bp
     from app.intake import bp as intake_bp
     from app.patient import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
     from app.signin import bp as auth_bp
 
+    app.url_map.converters["id"] = DatabaseIdConverter
     app.register_blueprint(health_bp)
     app.register_blueprint(patient_bp)
     app.register_blueprint(intake_bp)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, SecurityError
 
 from app.extensions import db
 
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(DBAPIError, handle_database)
     app.register_error_handler(PoolTimeout, handle_database)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(Exception, handle_unexpected)
 
 
@@ -40,8 +42,30 @@ def handle_http(error: HTTPException) -> Response | tuple[Response | str, int, l
     return render_template("errors/error.html", code=code, title=error.name), code, headers
 
 
-def handle_database(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
+def database_unavailable(error: Exception) -> bool:
+    """Whether a database error means the database cannot be reached (or is busy), rather than a refused value.
+
+    Only these are "unavailable" (503, retry): a value the database refuses is the request's fault (400), and
+    anything else is a bug (500).
+    """
+    if isinstance(error, PoolTimeout | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def handle_data_error(error: DataError) -> ResponseReturnValue:
+    """A value the database refused (out of range, not storable): a 400, logged without the value."""
+    if database_unavailable(error):
+        return handle_database(error)
+    db.session.rollback()
+    log.info("database refused a value: %s", type(error.orig).__name__)
+    return handle_http(BadRequest("Part of the request could not be stored or searched for as it was sent."))
+
+
+def handle_database(error: Exception) -> ResponseReturnValue:
     """The database is down or overloaded: say so, ask to retry, keep nothing half-done."""
+    if not database_unavailable(error):
+        return handle_unexpected(error)
     db.session.rollback()
     log.warning("database unavailable: %s", type(error).__name__)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}

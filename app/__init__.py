@@ -12,6 +12,7 @@ from flask_login import current_user
 
 import config as settings
 from app.extensions import babel, csrf, db, init_limiter, login_manager, migrate
+from app.responses import AppResponse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_relative_config=True,
     )
+    app.response_class = AppResponse
     name = (config or {}).get("APP_CONFIG") or os.environ.get("APP_CONFIG", "development")
     app.config.from_object(settings.CONFIGS[name])
     if config:

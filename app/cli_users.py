@@ -16,6 +16,10 @@ users = AppGroup("users", help="Create and manage staff accounts.")
 
 
 def _find(email: str) -> User:
+    try:
+        email = accounts.normalise_email(email)  # an address with a NUL is never looked up
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     user = accounts.find(email)
     if user is None:
         raise click.ClickException(f"No account for {email}.")

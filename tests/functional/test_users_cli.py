@@ -138,6 +138,15 @@ def test_an_unknown_account_is_reported(app, runner, command):
     assert "No account for nobody@clinic.test." in result.output
 
 
+@pytest.mark.parametrize("command", ["create", "set-password", "deactivate", "reactivate"])
+@pytest.mark.parametrize("email", ["nobody\x00@clinic.test", "nobody@clinic.test\x1b[2J"])
+def test_an_address_with_control_characters_is_refused_before_any_look_up(app, runner, command, email):
+    extra = ["--role", "admin", "--one-time-password"] if command == "create" else []
+    result = runner.invoke(args=["users", command, email, *extra])
+    assert result.exit_code == 1
+    assert "Give a valid email address." in result.output
+
+
 def test_concurrent_creates_on_sqlite_queue_on_the_write_lock(tmp_path):
     """Several `flask users create` at once (separate processes, as from a provisioning script) all succeed."""
     import os

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.input_values import MAX_ID
-from app.models import AuditEvent, Review, Submission
+from app.models import AuditEvent, Review, Submission, User
 from app.questionnaire import current
 from tests.answers import typical_answers
 from tests.functional.test_wizard import form_data, start, step_url
@@ -293,6 +293,32 @@ def test_a_value_the_database_refuses_is_a_400_logged_at_info_without_the_value(
     assert "database unavailable" not in caplog.text
     assert "secret-value" not in caplog.text
     assert [r.levelno for r in caplog.records if "refused a value" in r.getMessage()] == [logging.INFO] * 2
+
+
+def test_two_requests_storing_the_same_thing_at_once_is_a_409_not_unavailable(app, caplog):
+    def probe() -> str:
+        for _ in range(2):
+            db.session.add(User(email="same@clinic.test", role="practitioner", password_hash="x"))
+            db.session.flush()
+        return "stored twice"
+
+    app.add_url_rule("/staff-duplicate", view_func=probe, methods=["POST"])
+    caplog.set_level(logging.INFO)
+    response = app.test_client().post("/staff-duplicate")
+    assert response.status_code == 409
+    assert "database unavailable" not in caplog.text
+    assert "same@clinic.test" not in caplog.text
+
+
+def test_a_query_the_database_cannot_run_is_a_500_not_unavailable(app, caplog):
+    def probe() -> str:
+        return str(db.session.scalar(text("SELECT missing_column FROM submission")))
+
+    app.add_url_rule("/staff-broken", view_func=probe)
+    response = app.test_client().get("/staff-broken")
+    assert response.status_code == 500
+    assert "database unavailable" not in caplog.text
+    assert_clean(response.get_data(as_text=True))
 
 
 # A record stored with the worst values the old code accepted still opens, prints, exports and erases

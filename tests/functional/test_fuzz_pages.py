@@ -21,9 +21,11 @@ from app.input_values import Refused, clean_text
 from app.models import STATUSES, Review
 from app.questionnaire import PATTERNS, current
 from app.review import MAX_NOTES
+from tests.functional.test_two_factor import enrolled
 from tests.functional.test_wizard import start, step_url
 from tests.fuzzing import (
     DATES,
+    NUMBERS,
     Budget,
     answer_values,
     assert_survived,
@@ -36,6 +38,7 @@ from tests.fuzzing import (
 )
 from tests.intake import details, open_form, screened
 from tests.practitioner import sent
+from tests.staff import add_user, sign_in, signed_in
 
 pytestmark = pytest.mark.fuzz
 
@@ -268,5 +271,27 @@ def test_pages_survive_hostile_headers(app_factory: Any) -> None:
         assert_survived(client.get(page, headers=headers), (200, 304, 404))
         posted = client.post("/api/v1/assessments", data=b"{}", headers=headers)
         assert_survived(posted, (400, 422))
+
+    run()
+
+
+def test_the_second_factor_and_password_forms_survive_hostile_input(app: Flask, app_factory: Any) -> None:
+    limits = {"SIGN_IN_LIMIT_PER_IP": "100000 per hour", "SIGN_IN_LIMIT_PER_ACCOUNT": "100000 per hour"}
+    two_factor = app_factory(REQUIRE_TWO_FACTOR=True, **limits)
+    pending = two_factor.test_client()
+    sign_in(pending, enrolled(two_factor).email)
+    staff = signed_in(app, add_user(app, email="changer@clinic.test"))
+    budget = Budget(SECONDS)
+
+    @fuzz_settings(50)
+    @given(
+        st.one_of(hostile_values, st.sampled_from(NUMBERS)),
+        st.dictionaries(st.sampled_from(("current", "new", "confirm")), hostile_values),
+    )
+    def run(code: str, passwords: dict[str, str]) -> None:
+        if budget.spent():
+            return
+        assert_survived(post_form(pending, "/staff/two-factor", {"code": code}), (200, 401))
+        assert_survived(post_form(staff, "/staff/password", passwords), (200, 422))
 
     run()

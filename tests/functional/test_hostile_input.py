@@ -11,14 +11,16 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
 from sqlalchemy import func, select, text
 
 from app.extensions import db
-from app.input_values import MAX_ID
+from app.input_values import MAX_ID, Refused, clean_text
 from app.models import AuditEvent, Review, Submission, User
 from app.questionnaire import current
 from tests.answers import typical_answers
 from tests.functional.test_wizard import form_data, start, step_url
+from tests.fuzzing import Budget, fuzz_settings, hostile_text
 from tests.practitioner import hidden_value, sent, stored
 
 Q = current()
@@ -92,6 +94,35 @@ def test_text_that_cannot_be_encoded_or_holds_a_control_character_is_a_422(app, 
     assert response.status_code == 422
     assert "unusual characters" in response.get_json()["errors"][TEXT.link_id]
     assert submissions(app) == 0
+
+
+@pytest.mark.fuzz
+def test_any_text_answer_sent_as_json_is_stored_clean_or_refused(app):
+    """JSON can carry what no form can (a lone surrogate): the whole Unicode range, through the API."""
+    client = app.test_client()
+    budget = Budget(8)
+
+    @fuzz_settings(80)
+    @given(hostile_text)
+    def run(typed: str) -> None:
+        if budget.spent():
+            return
+        response = post_json(client, {"answers": typical_answers(**{TEXT.link_id: typed})})
+        assert response.status_code in (201, 422), response.get_data(as_text=True)[:500]
+        try:
+            expected = clean_text(typed, max_length=TEXT.max_length, multiline=True)
+        except Refused:
+            assert response.status_code == 422
+            assert TEXT.link_id in response.get_json()["errors"]
+            return
+        assert response.status_code == 201
+        with app.app_context():
+            stored_answers = db.session.scalar(
+                select(Submission.answers).where(Submission.public_id == response.get_json()["id"])
+            )
+        assert stored_answers.get(TEXT.link_id) == (expected or None)
+
+    run()
 
 
 def test_a_lone_surrogate_in_a_fhir_response_is_a_422(app, client):

@@ -100,7 +100,7 @@ def test_text_that_cannot_be_encoded_or_holds_a_control_character_is_a_422(app, 
 def test_any_text_answer_sent_as_json_is_stored_clean_or_refused(app):
     """JSON can carry what no form can (a lone surrogate): the whole Unicode range, through the API."""
     client = app.test_client()
-    budget = Budget(8)
+    budget = Budget(6)
 
     @fuzz_settings(80)
     @given(hostile_text)

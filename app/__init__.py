@@ -12,6 +12,7 @@ from flask_login import current_user
 
 import config as settings
 from app.extensions import babel, csrf, db, init_limiter, login_manager, migrate
+from app.responses import AppResponse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_relative_config=True,
     )
+    app.response_class = AppResponse
     name = (config or {}).get("APP_CONFIG") or os.environ.get("APP_CONFIG", "development")
     app.config.from_object(settings.CONFIGS[name])
     if config:
@@ -99,12 +101,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
+    from app.field_checks import DatabaseIdConverter
     from app.health import bp as health_bp
     from app.intake import bp as intake_bp
     from app.patient import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
     from app.signin import bp as auth_bp
 
+    app.url_map.converters["id"] = DatabaseIdConverter
     app.register_blueprint(health_bp)
     app.register_blueprint(patient_bp)
     app.register_blueprint(intake_bp)

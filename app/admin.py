@@ -15,11 +15,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, func, select
-from wtforms import DateField, EmailField, IntegerField, SelectChoice, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import EmailField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Optional
 
 from app import accounts, audit
 from app.extensions import db
+from app.field_checks import CleanText, DayField, WholeNumberField
 from app.guards import require_staff
 from app.models import ROLES, AuditEvent, User
 
@@ -32,7 +33,7 @@ AUDIT_PAGE_SIZE = 50
 
 
 class NewUserForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[InputRequired(), CleanText(254)])
     role = SelectField("Role", choices=ROLE_CHOICES, default="practitioner")
 
 
@@ -47,14 +48,14 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     action = SelectField("Action", choices=[SelectChoice("", "Any")], default="")
-    actor = StringField("Actor email contains", validators=[Optional(), Length(max=254)])
+    actor = StringField("Actor email contains", validators=[Optional(), CleanText(254)])
     outcome = SelectField(
         "Outcome", choices=[SelectChoice("", "Any"), *(SelectChoice(o, o.capitalize()) for o in OUTCOMES)], default=""
     )
-    target = StringField("Target (e.g. user:3, submission:42)", validators=[Optional(), Length(max=80)])
-    since = DateField("From (UTC)", validators=[Optional()])
-    until = DateField("To (UTC, inclusive)", validators=[Optional()])
-    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+    target = StringField("Target (e.g. user:3, submission:42)", validators=[Optional(), CleanText(80)])
+    since = DayField("From (UTC)", validators=[Optional()])
+    until = DayField("To (UTC, inclusive)", validators=[Optional()])
+    page = WholeNumberField("Page", default=1, minimum=1, validators=[Optional()])
 
 
 @bp.get("/")
@@ -89,7 +90,7 @@ def new_user() -> ResponseReturnValue:
     return render_template("admin/new_user.html", form=form), status
 
 
-@bp.get("/users/<int:user_id>")
+@bp.get("/users/<id:user_id>")
 def user(user_id: int) -> ResponseReturnValue:
     account = _account(user_id)
     audit.record("view", target=f"user:{account.id}")
@@ -99,7 +100,7 @@ def user(user_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post("/users/<id:user_id>/role")
 def change_role(user_id: int) -> ResponseReturnValue:
     account = _other_account(user_id, "change_role")
     form = RoleForm()
@@ -110,7 +111,7 @@ def change_role(user_id: int) -> ResponseReturnValue:
     return _back_to(account)
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 def reset_password(user_id: int) -> ResponseReturnValue:
     account = _other_account(user_id, "reset_password")
     one_time = accounts.set_password(account, None)
@@ -118,7 +119,7 @@ def reset_password(user_id: int) -> ResponseReturnValue:
     return render_template("admin/one_time.html", user=account, password=one_time, created=False)
 
 
-@bp.post("/users/<int:user_id>/two-factor")
+@bp.post("/users/<id:user_id>/two-factor")
 def reset_two_factor(user_id: int) -> ResponseReturnValue:
     account = _other_account(user_id, "reset_two_factor")
     accounts.reset_two_factor(account)
@@ -127,7 +128,7 @@ def reset_two_factor(user_id: int) -> ResponseReturnValue:
     return _back_to(account)
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<id:user_id>/deactivate")
 def deactivate(user_id: int) -> ResponseReturnValue:
     account = _other_account(user_id, "deactivate")
     accounts.set_active(account, False)
@@ -136,7 +137,7 @@ def deactivate(user_id: int) -> ResponseReturnValue:
     return _back_to(account)
 
 
-@bp.post("/users/<int:user_id>/reactivate")
+@bp.post("/users/<id:user_id>/reactivate")
 def reactivate(user_id: int) -> ResponseReturnValue:
     account = _other_account(user_id, "reactivate")
     accounts.set_active(account, True)

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
 
-from app import fhir, services
+from app import fhir, openapi, services
 from app.api_input import InputError, clean_answers, is_json_mimetype, load_json
 from app.extensions import db, limiter
 from app.models import Submission
@@ -40,6 +40,19 @@ def _questionnaire_body(version: str) -> bytes:
     questionnaire = by_version(version)
     assert questionnaire is not None
     return json.dumps(fhir.questionnaire_resource(questionnaire), ensure_ascii=False).encode()
+
+
+@lru_cache(maxsize=4)
+def _openapi_body(version: str) -> bytes:
+    questionnaire = by_version(version)
+    assert questionnaire is not None
+    return json.dumps(openapi.document(questionnaire), ensure_ascii=False).encode()
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    """The OpenAPI 3.1 contract of this API (``app/openapi.py``)."""
+    return current_app.response_class(_openapi_body(current().version), mimetype="application/json")
 
 
 @bp.get("/questionnaire")

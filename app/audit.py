@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from flask import has_request_context, request
@@ -34,7 +35,7 @@ def record(
         action=action,
         outcome=outcome,
         target=target,
-        ip=request.remote_addr if has_request_context() else None,
+        ip=client_address() if has_request_context() else None,
         detail=detail,
     )
     if reading_request():
@@ -43,6 +44,14 @@ def record(
     else:
         db.session.add(event)
     return event
+
+
+def client_address() -> str | None:
+    """The client's address as an IP address, or None: behind a proxy it comes from a header anyone can write."""
+    try:
+        return str(ipaddress.ip_address(request.remote_addr or ""))
+    except ValueError:
+        return None
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from app import audit, exports, rules
+from app import audit, exports, repair, rules
 from app.database import begin_write
 from app.extensions import db
 from app.models import Submission
@@ -103,6 +103,28 @@ def rescore_command(dry_run: bool) -> None:
         )
 
 
+@click.command("clean-text")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Count what would change; store nothing.")
+def clean_text_command(dry_run: bool) -> None:
+    """Repair stored text from before the input checks: answers, drafts, practitioners' notes, contact details.
+
+    Lone surrogates and control characters (which no page or export can show) become U+FFFD; safe to run again.
+    """
+    counts = repair.repair_stored_text()
+    if dry_run:
+        db.session.rollback()
+    else:
+        audit.record("clean_text", target="submissions", via="cli", **counts)
+        db.session.commit()
+    verb = "Would repair" if dry_run else "Repaired"
+    click.echo(
+        f"{verb} text in {counts['submissions']} submissions, {counts['drafts']} drafts, {counts['reviews']} "
+        f"assessments and {counts['contacts']} contact records."
+    )
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(rescore_command)
+    app.cli.add_command(clean_text_command)

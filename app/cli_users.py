@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from app import accounts, passwords
+from app.database import begin_write
 from app.extensions import db
 from app.models import ROLES, User
 
@@ -15,6 +16,10 @@ users = AppGroup("users", help="Create and manage staff accounts.")
 
 
 def _find(email: str) -> User:
+    try:
+        email = accounts.normalise_email(email)  # an address with a NUL is never looked up
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     user = accounts.find(email)
     if user is None:
         raise click.ClickException(f"No account for {email}.")
@@ -50,7 +55,13 @@ def create(email: str, role: str, one_time_password: bool) -> None:
         raise click.ClickException(str(error)) from None
     if accounts.find(email) is not None:
         raise click.ClickException(f"{email} already has an account.")
+    db.session.rollback()  # end the read: the write below starts a transaction of its own
     password = None if one_time_password else _read_password(email)
+    # Take the write lock before looking again, as a web request does: two commands at once then queue instead of
+    # one failing with "database is locked" (SQLite cannot wait for the lock once its transaction has read).
+    begin_write()
+    if accounts.find(email) is not None:
+        raise click.ClickException(f"{email} already has an account.")
     user, one_time = accounts.create(email, role, password, via="cli")
     db.session.commit()
     click.echo(f"Created {role} {user.email}.")

@@ -14,18 +14,18 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, Field, HiddenField, SelectMultipleField, StringField, TextAreaField
 
 from app import privacy
 from app.contact_values import (
     InvalidContact,
-    clean_text,
     is_mobile,
     normalise_email,
     normalise_name,
     normalise_phone,
     phone_examples,
 )
+from app.input_values import Refused, clean_text, parse_integer
 from app.intake_service import CONTACT_METHODS, CONTACT_TIMES, Consent, ContactDetails
 from app.models import new_token
 
@@ -33,6 +33,9 @@ MAX_NAME_LENGTH = 100
 MAX_MESSAGE_LENGTH = 1000
 OLDEST_YEAR = 1900
 MAX_AGE = 120
+# Past every field's own limit: longer input is refused here, before its own message would be worked out.
+MAX_TYPED_LENGTH = 5000
+UNUSUAL_CHARACTERS = _l("Please remove the invisible or unusual characters from this field, then try again.")
 FORM_SALT = "intake-form"  # separates these signatures from any other use of SECRET_KEY
 
 # Where each problem is shown, for the links in the error summary.
@@ -48,6 +51,14 @@ ANCHORS = {
     "consent": "consent",
     "signature": "signature",
 }
+
+
+def _is_number(text: str) -> bool:
+    try:
+        parse_integer(text, 0, 9999)
+    except Refused:
+        return False
+    return True
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -99,7 +110,7 @@ class ContactForm(FlaskForm):
         phone, email = self._channels(region)
         method = self._method(phone, email)
         times = self._times()
-        message = clean_text(self.message.data or "")
+        message = self._typed("message", self.message)
         if len(message) > MAX_MESSAGE_LENGTH:
             self.problems["message"] = _l("Please keep your message to 1,000 characters or fewer.")
         signature = self._consent(name)
@@ -118,8 +129,19 @@ class ContactForm(FlaskForm):
         )
         return details, Consent(notice_version=privacy.VERSION, signature=signature, at=now)
 
+    def _typed(self, key: str, field: Field) -> str:
+        """What was typed in ``field``, through the input boundary; refused, it is a problem for ``key``, and the
+        field still shows it as typed."""
+        try:
+            return clean_text(field.data or "", max_length=MAX_TYPED_LENGTH, multiline=field is self.message)
+        except Refused:
+            self.problems.setdefault(key, UNUSUAL_CHARACTERS)
+            return ""
+
     def _name(self) -> str | None:
-        name = " ".join((self.full_name.data or "").split())
+        name = " ".join(self._typed("full_name", self.full_name).split())
+        if "full_name" in self.problems:
+            return None
         if not name:
             self.problems["full_name"] = _l("Please enter your full name.")
         elif len(name) > MAX_NAME_LENGTH:
@@ -129,15 +151,17 @@ class ContactForm(FlaskForm):
         return None
 
     def _birth(self, today: date) -> tuple[date | None, int | None]:
-        day, month, year = ((f.data or "").strip() for f in (self.dob_day, self.dob_month, self.dob_year))
-        age_text = (self.age.data or "").strip()
+        day, month, year = (self._typed("birth", f) for f in (self.dob_day, self.dob_month, self.dob_year))
+        age_text = self._typed("age", self.age)
+        if "birth" in self.problems or "age" in self.problems:
+            return None, None
         birth = age = None
         if day or month or year:
             birth = self._date_of_birth(day, month, year, today)
         if age_text:
-            if age_text.isdecimal() and 1 <= int(age_text) <= MAX_AGE:
-                age = int(age_text)
-            else:
+            try:
+                age = parse_integer(age_text, 1, MAX_AGE)
+            except Refused:
                 self.problems["age"] = _l("Please give your age as a whole number from 1 to 120.")
         if not (day or month or year or age_text):
             self.problems["birth"] = _l("Please give your date of birth or your age.")
@@ -146,7 +170,7 @@ class ContactForm(FlaskForm):
     def _date_of_birth(self, day: str, month: str, year: str, today: date) -> date | None:
         if not (day and month and year):
             self.problems["birth"] = _l("Please give the day, month and year of your date of birth.")
-        elif not (day.isdecimal() and month.isdecimal() and year.isdecimal()):
+        elif not all(_is_number(part) for part in (day, month, year)):
             self.problems["birth"] = _l("Please use numbers for your date of birth, for example 27 3 1980.")
         elif len(year) != 4:
             self.problems["birth"] = _l("Please give the year of your date of birth with four digits, like 1980.")
@@ -165,9 +189,11 @@ class ContactForm(FlaskForm):
         return None
 
     def _channels(self, region: str) -> tuple[str | None, str | None]:
-        phone_text = (self.phone.data or "").strip()
-        email_text = (self.email.data or "").strip()
+        phone_text = self._typed("phone", self.phone)
+        email_text = self._typed("email", self.email)
         phone = email = None
+        if "phone" in self.problems or "email" in self.problems:
+            return None, None
         if phone_text:
             try:
                 phone = normalise_phone(phone_text, region)
@@ -227,7 +253,9 @@ class ContactForm(FlaskForm):
             )
         elif not self.consent.data:
             self.problems["consent"] = _l("Please tick the box to agree, or the clinic cannot receive your details.")
-        signature = " ".join((self.signature.data or "").split())
+        signature = " ".join(self._typed("signature", self.signature).split())
+        if "signature" in self.problems:
+            return None
         if not signature:
             self.problems["signature"] = _l("Please type your full name to sign.")
             return None

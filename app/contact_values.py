@@ -74,8 +74,3 @@ def phone_examples(region: str) -> tuple[str, str]:
 def normalise_name(value: str) -> str:
     """A name compared loosely: Unicode-normalised, single spaces, case folded."""
     return " ".join(unicodedata.normalize("NFKC", value).split()).casefold()
-
-
-def clean_text(value: str) -> str:
-    """Free text with surrounding space trimmed and line endings made uniform."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from werkzeug.exceptions import BadRequest, Conflict, HTTPException, InternalServerError, SecurityError
 
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
+# What SQLite says when its file is busy or cannot be reached (its other OperationalErrors are bugs).
+SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o", "out of memory")
 
 
 def wants_json() -> bool:
@@ -23,6 +27,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(DBAPIError, handle_database)
     app.register_error_handler(PoolTimeout, handle_database)
+    app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(IntegrityError, handle_conflict)
     app.register_error_handler(Exception, handle_unexpected)
 
 
@@ -40,8 +46,49 @@ def handle_http(error: HTTPException) -> Response | tuple[Response | str, int, l
     return render_template("errors/error.html", code=code, title=error.name), code, headers
 
 
-def handle_database(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
+def database_unavailable(error: Exception) -> bool:
+    """Whether a database error means the database cannot be reached (or is busy), rather than a refused value.
+
+    Only these are "unavailable" (503, retry): a value the database refuses is the request's fault (400), two
+    requests storing the same thing at once is a conflict (409), and anything else is a bug (500).
+    """
+    if isinstance(error, DBAPIError) and isinstance(error.orig, sqlite3.OperationalError):
+        # SQLite reports a missing table or a syntax error as an OperationalError too: those are bugs.
+        return any(sign in str(error.orig).lower() for sign in SQLITE_UNAVAILABLE)
+    if isinstance(error, PoolTimeout | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def worth_retrying(error: Exception) -> bool:
+    """Whether the same post can simply be sent again: the database was away, or another request stored the same
+    thing at the same moment (a unique key; the retry then finds it)."""
+    return database_unavailable(error) or isinstance(error, IntegrityError)
+
+
+def handle_conflict(error: IntegrityError) -> ResponseReturnValue:
+    """Two requests stored the same thing at once (a unique key): nothing is half-done, and a retry finds the
+    first one. Logged at info without the values."""
+    if database_unavailable(error):
+        return handle_database(error)
+    db.session.rollback()
+    log.info("database refused a duplicate: %s", type(error.orig).__name__)
+    return handle_http(Conflict("This was stored by another request at the same moment. Please try again."))
+
+
+def handle_data_error(error: DataError) -> ResponseReturnValue:
+    """A value the database refused (out of range, not storable): a 400, logged without the value."""
+    if database_unavailable(error):
+        return handle_database(error)
+    db.session.rollback()
+    log.info("database refused a value: %s", type(error.orig).__name__)
+    return handle_http(BadRequest("Part of the request could not be stored or searched for as it was sent."))
+
+
+def handle_database(error: Exception) -> ResponseReturnValue:
     """The database is down or overloaded: say so, ask to retry, keep nothing half-done."""
+    if not database_unavailable(error):
+        return handle_unexpected(error)
     db.session.rollback()
     log.warning("database unavailable: %s", type(error).__name__)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from app import fhir, queue
 from app.clinical_findings import TONGUE
 from app.extensions import db
+from app.input_values import printable, printable_json
 from app.intake_service import contact_details
 from app.models import Submission
 from app.questionnaire import PATTERNS, AnswerValue, Question, by_version, current
@@ -74,8 +75,8 @@ def header(with_contact: bool) -> list[str]:
 
 
 def guard(value: object) -> str:
-    """A cell as text, neutralised if a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
+    """A cell as text, neutralised if a spreadsheet would read it as a formula, and always encodable."""
+    text = "" if value is None else printable(str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -166,7 +167,8 @@ def fhir_response(submission: Submission) -> dict[str, Any]:
     questionnaire = by_version(submission.questionnaire_version)
     if questionnaire is None:
         raise LookupError(submission.questionnaire_version)
-    resource = fhir.response_resource(submission.answers, questionnaire)
+    # printable_json: answers stored before the input checks may hold text no encoding can carry.
+    resource = fhir.response_resource(printable_json(submission.answers), questionnaire)
     return {
         "resourceType": resource.pop("resourceType"),
         "id": submission.reference,

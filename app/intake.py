@@ -18,7 +18,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from app import advice, intake_service, privacy, services
 from app.contact_form import ANCHORS, ContactForm
-from app.errors import RETRY_AFTER_SECONDS
+from app.errors import RETRY_AFTER_SECONDS, worth_retrying
 from app.extensions import db, limiter
 from app.intake_service import CONTACT_METHODS, CONTACT_TIMES, NotWithdrawable
 from app.models import Submission, utcnow
@@ -52,7 +52,9 @@ def send_form(public_id: str) -> ResponseReturnValue:
 def send(public_id: str) -> ResponseReturnValue:
     try:
         return _send(public_id)
-    except DBAPIError:
+    except DBAPIError as error:
+        if not worth_retrying(error):
+            raise  # neither an outage nor a race: the app's error handlers answer
         db.session.rollback()
         # The database is unreachable: keep everything on the page and ask the person to retry shortly.
         page = _render_form(public_id, None, ContactForm(), unavailable=True)

@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 
 from app import advice, pain_map, questionnaire, rules, services
-from app.errors import RETRY_AFTER_SECONDS
+from app.errors import RETRY_AFTER_SECONDS, worth_retrying
 from app.extensions import db, limiter
 from app.forms import step_form
 from app.fragments import render_page
@@ -87,7 +87,9 @@ def step(token: str, section: str) -> ResponseReturnValue:
 def save_step(token: str, section: str) -> ResponseReturnValue:
     try:
         return _save_step(token, section)
-    except DBAPIError:
+    except DBAPIError as error:
+        if not worth_retrying(error):
+            raise  # neither an outage nor a race: the app's error handlers answer
         db.session.rollback()
         # The database is unreachable: keep the person's input on the page and ask them to retry shortly.
         q = questionnaire.current()

@@ -82,13 +82,13 @@ def search() -> ResponseReturnValue:
     return redirect(url_for(".queue", **kept, **found), 303)
 
 
-@bp.get("/submissions/<int:submission_id>")
+@bp.get("/submissions/<id:submission_id>")
 def submission(submission_id: int) -> ResponseReturnValue:
     found = review.open_submission(submission_id) or abort(404)
     return _committed(_render(found))
 
 
-@bp.post("/submissions/<int:submission_id>/assessment")
+@bp.post("/submissions/<id:submission_id>/assessment")
 def save_assessment(submission_id: int) -> ResponseReturnValue:
     found = review.lock(submission_id) or abort(404)
     form = AssessmentForm()
@@ -105,7 +105,7 @@ def save_assessment(submission_id: int) -> ResponseReturnValue:
     return redirect(url_for(".submission", submission_id=submission_id, _anchor="assessment"), 303)
 
 
-@bp.post("/submissions/<int:submission_id>/status")
+@bp.post("/submissions/<id:submission_id>/status")
 def change_status(submission_id: int) -> ResponseReturnValue:
     found = review.lock(submission_id) or abort(404)
     form = StatusForm(prefix=STATUS_PREFIX)
@@ -123,7 +123,7 @@ def change_status(submission_id: int) -> ResponseReturnValue:
     return redirect(url_for(".submission", submission_id=submission_id, _anchor="workflow"), 303)
 
 
-@bp.post("/submissions/<int:submission_id>/erase")
+@bp.post("/submissions/<id:submission_id>/erase")
 def erase(submission_id: int) -> ResponseReturnValue:
     """Erase on the person's request: contact details, answers, result and assessment go; a stub stays."""
     found = review.lock(submission_id) or abort(404)

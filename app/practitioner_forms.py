@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -17,11 +16,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from app import advice
 from app.clinical_findings import GROUPS, PULSE, TONGUE, FindingGroup
+from app.field_checks import CleanText, WholeNumberField
 from app.models import Review
 from app.questionnaire import PATTERNS
 from app.review import MAX_NOTES, WORKFLOW, Assessment
@@ -48,7 +48,7 @@ def _findings_field(group: FindingGroup) -> Field:
 
 
 class _VersionedForm(FlaskForm):
-    row_version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
+    row_version = WholeNumberField(widget=HiddenInput(), minimum=0, validators=[InputRequired()])
 
     def rebase(self, version: int) -> None:
         """Carry ``version`` from now on: the user has seen the newer saved values and may deliberately save over."""
@@ -63,7 +63,7 @@ class _AssessmentBase(_VersionedForm):
         default=NO_PATTERN,
     )
     secondary = _Checkboxes("Secondary patterns", choices=PATTERN_CHOICES)
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=MAX_NOTES)])
+    notes = TextAreaField("Notes", validators=[Optional(), CleanText(MAX_NOTES, multiline=True)])
 
     def validate_secondary(self, field: Field) -> None:
         if self.primary.data and self.primary.data in (field.data or []):
@@ -118,4 +118,4 @@ class EraseForm(FlaskForm):
 
 
 class SearchForm(FlaskForm):
-    q = StringField("Reference code, or exact name, email or phone", validators=[InputRequired(), Length(max=254)])
+    q = StringField("Reference code, or exact name, email or phone", validators=[InputRequired(), CleanText(254)])

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from app.input_values import Refused, clean_text, parse_integer
+
 Kind = Literal["single", "multi", "integer", "text"]
 Level = Literal["emergency", "urgent", "refer"]
 AnswerValue = str | list[str] | int | bool
@@ -305,26 +307,27 @@ def _coerce(question: Question, raw: object) -> tuple[AnswerValue | None, FieldE
         ordered = [c for c in question.codes if c in codes]  # declaration order, no duplicates
         return ordered, None
     if question.kind == "integer":
-        number: int | None = None
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            number = raw
-        elif isinstance(raw, float) and raw.is_integer():
-            number = int(raw)
-        elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit() and len(raw.strip()) < 8:
-            number = int(raw.strip())
-        if number is None or not question.minimum <= number <= question.maximum:
+        try:
+            # A JSON number may come as 7.0; anything else goes through the one integer parser.
+            whole = int(raw) if isinstance(raw, float) and raw.is_integer() else raw
+            return parse_integer(whole, question.minimum, question.maximum), None
+        except Refused:
             return None, FieldError(
                 N_("Please give a whole number from %(minimum)s to %(maximum)s."),
                 {"minimum": question.minimum, "maximum": question.maximum},
             )
-        return number, None
-    if not isinstance(raw, str):
-        return None, FieldError(N_("Please type your answer as text."))
-    text = raw.strip()
-    if len(text) > question.max_length:
+    try:
+        text = clean_text(raw, max_length=question.max_length, multiline=True)
+    except Refused as refused:
+        if refused.reason == "type":
+            return None, FieldError(N_("Please type your answer as text."))
+        if refused.reason == "length":
+            return None, FieldError(
+                N_("Please keep this to %(maximum)s characters or fewer."),
+                {"maximum": question.max_length},
+            )
         return None, FieldError(
-            N_("Please keep this to %(maximum)s characters or fewer."),
-            {"maximum": question.max_length},
+            N_("Please remove the invisible or unusual characters from your answer, then try again.")
         )
     return (text or None), None
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import defer, joinedload
 
 from app import audit, crypto
 from app.extensions import db
+from app.input_values import LAST_YEAR, Refused, parse_id, parse_integer
 from app.models import STATUSES, Contact, Submission
 from app.questionnaire import PATTERNS
 from app.queue_filters import NO_PATTERN, Filters
@@ -27,6 +28,8 @@ from app.queue_filters import NO_PATTERN, Filters
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # counts per status above this show as "1,000+"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# A cursor's time is a stored row's: never past the last day the filters accept.
+MAX_CURSOR_MICROS = (datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
 _S = TypeVar("_S", bound=Select)  # type: ignore[type-arg]
 
 
@@ -46,13 +49,14 @@ class Cursor:
     def decode(cls, text: str | None) -> Cursor | None:
         """The cursor in a "next page" link; None (the first page) for anything else."""
         parts = (text or "").split(".")
-        if len(parts) != 3 or parts[0] not in ("0", "1") or not all(p.isdigit() and len(p) < 20 for p in parts[1:]):
+        if len(parts) != 3 or parts[0] not in ("0", "1"):
             return None
         try:
-            created_at = EPOCH + timedelta(microseconds=int(parts[1]))
-        except OverflowError:
+            micros = parse_integer(parts[1], 0, MAX_CURSOR_MICROS)
+            row_id = parse_id(parts[2])
+        except Refused:
             return None
-        return cls(parts[0] == "1", created_at, int(parts[2]))
+        return cls(parts[0] == "1", EPOCH + timedelta(microseconds=micros), row_id)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.contact_values import InvalidContact, normalise_email, normalise_name, normalise_phone
 from app.extensions import db
+from app.input_values import FIRST_YEAR, LAST_YEAR, Refused, parse_date
 from app.intake_service import contact_hash, normalise_reference
 from app.models import STATUSES, Submission
 from app.questionnaire import PATTERNS
@@ -90,9 +91,11 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
-        except ValueError:
-            problems.append(f"The {label} date was not a date (YYYY-MM-DD) and is ignored.")
+            return parse_date(value)
+        except Refused:
+            problems.append(
+                f"The {label} date was not a date (YYYY-MM-DD) from {FIRST_YEAR} to {LAST_YEAR} and is ignored."
+            )
             return None
 
     reference = None

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from app import audit, exports, overview, queue_filters, review
 from app.extensions import db
+from app.input_values import MAX_ID, Refused, parse_integer
 from app.models import utcnow
 from app.permissions import may_see_contact
 
@@ -36,7 +37,7 @@ def export_csv() -> ResponseReturnValue:
     )
 
 
-@bp.get("/submissions/<int:submission_id>/fhir.json")
+@bp.get("/submissions/<id:submission_id>/fhir.json")
 def export_fhir(submission_id: int) -> ResponseReturnValue:
     """The answers as a FHIR R4 QuestionnaireResponse (nothing of an erased submission is left to export)."""
     found = review.load(submission_id) or abort(404)
@@ -52,7 +53,7 @@ def export_fhir(submission_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.get("/submissions/<int:submission_id>/print")
+@bp.get("/submissions/<id:submission_id>/print")
 def print_summary(submission_id: int) -> ResponseReturnValue:
     """A printable intake summary (print CSS: no navigation, no forms)."""
     found = review.open_submission(submission_id, "export", format="print") or abort(404)
@@ -64,7 +65,10 @@ def print_summary(submission_id: int) -> ResponseReturnValue:
 @bp.get("/overview")
 def overview_page() -> ResponseReturnValue:
     """Submissions per pattern per week, the share of urgent screens, and agreement with the engine."""
-    weeks = request.args.get("weeks", type=int) or overview.DEFAULT_WEEKS
+    try:
+        weeks = parse_integer(request.args.get("weeks") or overview.DEFAULT_WEEKS, 1, MAX_ID)  # build() caps it
+    except Refused:
+        weeks = overview.DEFAULT_WEEKS
     summary = overview.build(utcnow(), weeks)
     audit.record("view", target="overview", weeks=len(summary.weeks))
     db.session.commit()

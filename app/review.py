@@ -24,6 +24,7 @@ from app import advice, audit
 from app.clinical_findings import PULSE, TONGUE
 from app.database import begin_write
 from app.extensions import db
+from app.input_values import printable
 from app.intake_service import contact_details
 from app.models import Review, StatusChange, Submission, User, utcnow
 from app.permissions import may_see_contact
@@ -216,7 +217,8 @@ def answers_by_section(
             if value is None or value in ("", []):
                 continue
             options = chosen_options(question, value)
-            texts = tuple(o.text for o in options) if options else (str(value),)
+            # printable: a value stored before the input checks may hold what no page can encode.
+            texts = tuple(o.text for o in options) if options else (printable(str(value)),)
             answered.append(AnsweredQuestion(question, texts))
         if answered:
             grouped.append((section, answered))

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, insert, select
 from app import rules
 from app.database import begin_write, single_read
 from app.extensions import db
+from app.input_values import is_token
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import AnswerValue, Questionnaire, Section
 
@@ -47,7 +48,7 @@ def start_draft(questionnaire: Questionnaire, language: str) -> Draft:
 
 def live_draft(token: str, lifetime: timedelta, now: datetime | None = None) -> Draft | None:
     """The draft behind a private link, unless it has expired, to change."""
-    draft = db.session.get(Draft, token)
+    draft = db.session.get(Draft, token) if is_token(token) else None
     if draft is None or _expired(draft.updated_at, lifetime, now):
         return None
     return draft
@@ -73,6 +74,8 @@ def saved_draft(token: str, lifetime: timedelta, now: datetime | None = None) ->
     Showing a step changes nothing, so the draft is read on a connection of its own, without the session's unit
     of work (on the page every patient sees most, that was a third of the cost).
     """
+    if not is_token(token):
+        return None
     with single_read() as connection:
         row = connection.execute(_SAVED_DRAFT, {"token": token}).first()
     if row is None or _expired(row.updated_at, lifetime, now):
@@ -185,4 +188,6 @@ def finish_draft(draft: Draft, answers: Mapping[str, AnswerValue], questionnaire
 
 
 def submission_by_public_id(public_id: str) -> Submission | None:
+    if not is_token(public_id):
+        return None  # no private link has this shape (a NUL or a 100-character id never reaches the database)
     return db.session.scalar(select(Submission).where(Submission.public_id == public_id))

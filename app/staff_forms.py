@@ -6,8 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
+from app.field_checks import CleanText
+
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[InputRequired(), CleanText(254)])
     # No upper bound below 128 would be honest; longer input is simply a wrong password.
     password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])

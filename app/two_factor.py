@@ -13,6 +13,7 @@ import qrcode.image.svg
 from sqlalchemy import or_, update
 
 from app.extensions import db
+from app.input_values import Refused, parse_integer
 from app.models import User
 
 ISSUER = "TCM back pain clinic"
@@ -38,7 +39,12 @@ def accept(user: User, secret: str, code: str, now: datetime) -> bool:
     """Check a code (one step of clock drift either way) and refuse any step already used."""
     totp = pyotp.TOTP(secret)
     code = "".join(code.split())
-    if not code.isdigit() or len(code) != 6:
+    try:
+        # ASCII digits only: str.isdigit() also takes "²²²²²²", which compare_digest then cannot compare (a 500).
+        parse_integer(code, 0, 999_999)
+    except Refused:
+        return False
+    if len(code) != 6:
         return False
     for drift in (-1, 0, 1):
         step = totp.timecode(now) + drift

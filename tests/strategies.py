@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 from hypothesis import assume
@@ -10,8 +11,9 @@ from hypothesis import strategies as st
 from app.questionnaire import AnswerValue, Option, Question, Questionnaire, current
 from app.rules import assess
 
-# Text answers as a person could type them: no lone surrogates, which no browser or JSON body can carry.
-_TYPED_TEXT = st.characters(exclude_categories=("Cs",))
+# Text answers as a person could type them and the app keeps them (app/input_values.py): no lone surrogates, no
+# control characters but newline and tab, in Unicode NFC.
+_TYPED_TEXT = st.one_of(st.characters(exclude_categories=("Cs", "Cc")), st.sampled_from("\n\t"))
 
 
 def _is_flag(option: Option) -> bool:
@@ -61,7 +63,11 @@ def _value(question: Question, red_flags: bool, questionnaire: Questionnaire) ->
     if question.kind == "integer":
         return st.integers(question.minimum, question.maximum)
     # Stripped, non-empty text is what validate() keeps of a text answer.
-    return st.text(_TYPED_TEXT, min_size=1, max_size=question.max_length).map(str.strip).filter(bool)
+    return (
+        st.text(_TYPED_TEXT, min_size=1, max_size=question.max_length)
+        .map(lambda text: unicodedata.normalize("NFC", text).strip())
+        .filter(lambda text: 0 < len(text) <= question.max_length)
+    )
 
 
 @st.composite

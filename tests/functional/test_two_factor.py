@@ -174,3 +174,13 @@ def test_without_the_requirement_no_enrolment_is_asked_for(app):
     user = add_user(app)
     client = signed_in(app, user)
     assert client.get(QUEUE).status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["²²²²²²", "١٢٣٤٥٦", "12345\x00", "１２３４５６"])
+def test_a_code_in_other_digits_is_a_wrong_code_not_an_error(two_factor_app, typed):
+    user = enrolled(two_factor_app)
+    client = two_factor_app.test_client()
+    with time_machine.travel(NOW, tick=False):
+        assert sign_in(client, user.email).location == "/staff/two-factor"
+        assert client.post("/staff/two-factor", data={"code": typed}).status_code == 401
+        assert client.post("/staff/two-factor", data={"code": code(NOW)}).location == QUEUE

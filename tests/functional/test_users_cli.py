@@ -136,3 +136,51 @@ def test_an_unknown_account_is_reported(app, runner, command):
     result = runner.invoke(args=["users", command, "nobody@clinic.test"], input=NEW_PASSWORD + "\n")
     assert result.exit_code == 1
     assert "No account for nobody@clinic.test." in result.output
+
+
+@pytest.mark.parametrize("command", ["create", "set-password", "deactivate", "reactivate"])
+@pytest.mark.parametrize("email", ["nobody\x00@clinic.test", "nobody@clinic.test\x1b[2J"])
+def test_an_address_with_control_characters_is_refused_before_any_look_up(app, runner, command, email):
+    extra = ["--role", "admin", "--one-time-password"] if command == "create" else []
+    result = runner.invoke(args=["users", command, email, *extra])
+    assert result.exit_code == 1
+    assert "Give a valid email address." in result.output
+
+
+def test_concurrent_creates_on_sqlite_queue_on_the_write_lock(tmp_path):
+    """Several `flask users create` at once (separate processes, as from a provisioning script) all succeed."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from flask_migrate import upgrade
+    from sqlalchemy import func
+
+    from tests.conftest import make_app
+
+    url = f"sqlite:///{tmp_path / 'screening.db'}"
+    migrated = make_app(url)
+    with migrated.app_context():
+        upgrade()
+        db.engine.dispose()
+    env = {**os.environ, "APP_CONFIG": "testing", "TEST_DATABASE_URL": url}
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-m", "flask", "--app", "app", "users", "create"]
+    processes = [
+        subprocess.Popen(
+            [*command, f"user{n}@clinic.test", "--role", "practitioner", "--one-time-password"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in processes]
+    assert [code for code, _, _ in results] == [0] * 4, [err for _, _, err in results]
+    assert all("database is locked" not in err for _, _, err in results)
+    with migrated.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 4
+        db.engine.dispose()

@@ -6,7 +6,6 @@ import pytest
 
 from app.contact_values import (
     InvalidContact,
-    clean_text,
     display_phone,
     is_mobile,
     normalise_email,
@@ -14,6 +13,7 @@ from app.contact_values import (
     normalise_phone,
     phone_examples,
 )
+from app.input_values import clean_text
 
 
 @pytest.mark.parametrize(
@@ -68,4 +68,4 @@ def test_unusable_email_addresses_are_refused(typed: str) -> None:
 def test_names_compare_loosely_and_text_is_trimmed() -> None:
     assert normalise_name("  Ann   LEE-wong ") == normalise_name("ann lee-wong") == "ann lee-wong"
     assert normalise_name("Ｍｅｉ") == "mei"  # full-width letters, as some keyboards type them
-    assert clean_text(" line one\r\nline two\r ") == "line one\nline two"
+    assert clean_text(" line one\r\nline two\r ", max_length=100, multiline=True) == "line one\nline two"

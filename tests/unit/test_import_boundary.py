@@ -11,11 +11,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PURE = sorted(
     [
-        *(ROOT / "app" / name for name in ("rules.py", "questionnaire.py", "advice.py")),
+        *(ROOT / "app" / name for name in ("rules.py", "questionnaire.py", "advice.py", "input_values.py")),
         *(ROOT / "app" / "questionnaires").glob("*.py"),
     ]
 )
-ALLOWED_APP = ("app.questionnaire", "app.questionnaires", "app.advice")
+ALLOWED_APP = ("app.questionnaire", "app.questionnaires", "app.advice", "app.input_values")
 PACKAGES = {"app", "app.questionnaires"}
 
 

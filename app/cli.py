@@ -110,10 +110,16 @@ def _combination(combination: dict[str, Any]) -> str:
     """One combination rule in words: ``a.x + (b.y or b.z) + at least 3 of: ...``."""
     if "rule" not in combination:  # version 1's count of one question's signs
         return f"at least {combination['at_least']} of: {', '.join(combination['of'])}"
-    parts = [" or ".join(any_of) for any_of in combination["all_of"]]
+    parts = [_alternatives(answers) for answers in combination["all_of"]]
     if combination["of"]:
-        parts.append(f"at least {combination['at_least']} of: " + "; ".join(" or ".join(a) for a in combination["of"]))
+        parts.append(
+            f"at least {combination['at_least']} of: " + ", ".join(_alternatives(a) for a in combination["of"])
+        )
     return f"{combination['rule']}: " + " + ".join(parts)
+
+
+def _alternatives(answers: list[str]) -> str:
+    return answers[0] if len(answers) == 1 else "(" + " or ".join(answers) + ")"
 
 
 def format_rules_table(table: dict[str, Any]) -> str:

@@ -49,7 +49,12 @@ _FINDING = {
     "properties": {
         "code": {"type": "string"},
         "level": {"type": "string", "enum": ["emergency", "urgent", "refer"]},
-        "answers": {"type": "array", "items": {"type": "string"}},
+        "answers": {"type": "array", "items": {"type": "string"}, "description": "linkId.code of each answer"},
+        "because": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "For a flag that answers raise only together (docs/safety.md): why they count.",
+        },
     },
 }
 _CONTRIBUTION = {

@@ -213,6 +213,7 @@ def document(questionnaire: Questionnaire) -> dict[str, Any]:
                             "content": {JSON: {"schema": _ref("Assessment")}},
                         },
                         "400": _error("Not JSON, not sent as JSON, or a malformed Idempotency-Key."),
+                        "409": _error("Stored by another request with the same key at the same moment; send it again."),
                         "413": _error("The body is larger than the service takes."),
                         "422": _error("The answers are not valid: a message per linkId."),
                         "429": _error("Too many stored assessments from this client; see Retry-After."),

@@ -68,21 +68,27 @@ def worth_retrying(error: Exception) -> bool:
 
 def handle_conflict(error: IntegrityError) -> ResponseReturnValue:
     """Two requests stored the same thing at once (a unique key): nothing is half-done, and a retry finds the
-    first one. Logged at info without the values."""
-    if database_unavailable(error):
-        return handle_database(error)
-    db.session.rollback()
-    log.info("database refused a duplicate: %s", type(error.orig).__name__)
-    return handle_http(Conflict("This was stored by another request at the same moment. Please try again."))
+    first one."""
+    return _refused(
+        error, "a duplicate", Conflict("This was stored by another request at the same moment. Please try again.")
+    )
 
 
 def handle_data_error(error: DataError) -> ResponseReturnValue:
-    """A value the database refused (out of range, not storable): a 400, logged without the value."""
+    """A value the database refused (out of range, not storable): a 400."""
+    return _refused(
+        error, "a value", BadRequest("Part of the request could not be stored or searched for as it was sent.")
+    )
+
+
+def _refused(error: DBAPIError, what: str, answer: HTTPException) -> ResponseReturnValue:
+    """What the database refused because of the request: logged at info without the values, answered as ``answer``
+    (unless the database is in fact unreachable)."""
     if database_unavailable(error):
         return handle_database(error)
     db.session.rollback()
-    log.info("database refused a value: %s", type(error.orig).__name__)
-    return handle_http(BadRequest("Part of the request could not be stored or searched for as it was sent."))
+    log.info("database refused %s: %s", what, type(error.orig).__name__)
+    return handle_http(answer)
 
 
 def handle_database(error: Exception) -> ResponseReturnValue:

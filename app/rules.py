@@ -414,7 +414,8 @@ def _red_flags(chosen: list[_Choice], plan: _Plan) -> tuple[Finding, ...]:
             continue
         if optional and sum(not accepted.isdisjoint(picked) for accepted in optional) < rule.at_least:
             continue
-        met = [*rule.all_of, *(a for a in rule.any_of if not _accepted(a).isdisjoint(picked))]
+        met = [*rule.all_of]
+        met += [a for a, accepted in zip(rule.any_of, optional, strict=True) if not accepted.isdisjoint(picked)]
         raise_(rule.flag, [answer for condition in met for answer in _matches(condition, picked)], rule.reason)
 
     worst: dict[str, int] = {}

@@ -44,7 +44,8 @@ def flag_levels(red_flags: list[dict[str, Any]]) -> list[str]:
 
 @bp.get("/")
 def queue() -> ResponseReturnValue:
-    """Submissions to review: urgent first, then newest; filtered, searched and paged by the query string."""
+    """Submissions to review: open work first (urgent, then newest), then closed and withdrawn cases; filtered,
+    searched and paged by the query string."""
     filters, problems = queue_filters.parse_filters(request.args)
     after = queue_service.Cursor.decode(request.args.get("after"))
     with_contact = may_see_contact(current_user)
@@ -58,6 +59,7 @@ def queue() -> ResponseReturnValue:
             listing=listing,
             first_page=after is None,
             count_label=queue_service.count_label,
+            is_open=queue_service.is_open,
             search_form=SearchForm(formdata=None),
             patterns=PATTERNS,
             advice=advice,

@@ -1,11 +1,12 @@
 """The review queue: keyset pagination, counts per status, and a page as the practitioner sees it.
 
-Order: urgent (red-flag) first, then newest, then id, which is the order of the composite indexes
-``ix_submission_queue`` (kind, status, urgent, created_at, id) and ``ix_submission_kind_urgent_created`` (kind,
-urgent, created_at, id). A page is read as a few index range scans, one per (urgent, kind) pair, each already in
-(created_at, id) order, joined with UNION ALL and merged here: an IN list or an OR over the leading columns would
+Order: open work first (every status but closed and withdrawn), within it urgent (red-flag) first, then newest,
+then id; closed and withdrawn cases follow in the same order. A page is read as a few range scans of the composite
+index ``ix_submission_queue`` (kind, status, urgent, created_at, id), one per (kind, status, urgency), each already
+in (created_at, id) order, joined with UNION ALL and merged here: an IN list or an OR over the leading columns would
 make either engine sort every matching row instead. Pages are keyset-paginated: the next page starts after the last
-row's (urgent, created_at, id), so the 500th page costs what the first does. Filters and search: ``app.queue_filters``.
+row's (open, urgent, created_at, id), so the 500th page costs what the first does. Filters and search:
+``app.queue_filters``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import CompoundSelect, Select, and_, func, literal, or_, select, union_all
+from sqlalchemy import CompoundSelect, Select, func, literal, or_, select, union_all
 from sqlalchemy.orm import defer, joinedload
 
 from app import audit, crypto
 from app.extensions import db
 from app.input_values import LAST_YEAR, Refused, parse_id, parse_integer
-from app.models import STATUSES, Contact, Submission
+from app.models import DONE_STATUSES, STATUSES, Contact, Submission
 from app.questionnaire import PATTERNS
 from app.queue_filters import NO_PATTERN, Filters
 
@@ -33,43 +34,46 @@ MAX_CURSOR_MICROS = (datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC) - EPOCH) // timed
 _S = TypeVar("_S", bound=Select)  # type: ignore[type-arg]
 
 
-@dataclass(frozen=True)
-class Cursor:
-    """Where a page ends: the (urgent, created_at, id) of its last row."""
+def is_open(status: str) -> bool:
+    """Work still in hand: everything but a closed or withdrawn case."""
+    return status not in DONE_STATUSES
 
+
+@dataclass(frozen=True, order=True)
+class Cursor:
+    """A row's place in the queue, (open, urgent, created_at, id); a page ends at its last row's."""
+
+    open: bool
     urgent: bool
     created_at: datetime
     id: int
 
     def encode(self) -> str:
         micros = (self.created_at - EPOCH) // timedelta(microseconds=1)
-        return f"{int(self.urgent)}.{micros}.{self.id}"
+        return f"{int(self.open)}.{int(self.urgent)}.{micros}.{self.id}"
 
     @classmethod
     def decode(cls, text: str | None) -> Cursor | None:
         """The cursor in a "next page" link; None (the first page) for anything else."""
         parts = (text or "").split(".")
-        if len(parts) != 3 or parts[0] not in ("0", "1"):
+        if len(parts) != 4 or parts[0] not in ("0", "1") or parts[1] not in ("0", "1"):
             return None
         try:
-            micros = parse_integer(parts[1], 0, MAX_CURSOR_MICROS)
-            row_id = parse_id(parts[2])
+            micros = parse_integer(parts[2], 0, MAX_CURSOR_MICROS)
+            row_id = parse_id(parts[3])
         except Refused:
             return None
-        return cls(parts[0] == "1", EPOCH + timedelta(microseconds=micros), row_id)
+        return cls(parts[0] == "1", parts[1] == "1", EPOCH + timedelta(microseconds=micros), row_id)
+
+    @property
+    def group(self) -> tuple[bool, bool]:
+        return self.open, self.urgent
 
 
 @dataclass(frozen=True)
 class Page:
     rows: list[Submission]
     next_cursor: Cursor | None
-
-
-@dataclass(frozen=True)
-class _Key:
-    urgent: bool
-    created_at: datetime
-    id: int
 
 
 def page(filters: Filters, after: Cursor | None = None, size: int | None = None) -> Page:
@@ -79,8 +83,7 @@ def page(filters: Filters, after: Cursor | None = None, size: int | None = None)
     more = len(keys) > size
     keys = keys[:size]
     rows = rows_by_id([k.id for k in keys])
-    last = keys[-1] if keys else None
-    return Page(rows, Cursor(last.urgent, last.created_at, last.id) if more and last else None)
+    return Page(rows, keys[-1] if more and keys else None)
 
 
 def rows_by_id(ids: Sequence[int]) -> list[Submission]:
@@ -96,18 +99,23 @@ def rows_by_id(ids: Sequence[int]) -> list[Submission]:
     return [found[i] for i in ids if i in found]
 
 
-def keys_after(filters: Filters, after: Cursor | None, limit: int) -> list[_Key]:
-    """Up to ``limit`` row keys in queue order after ``after``.
+def keys_after(filters: Filters, after: Cursor | None, limit: int) -> list[Cursor]:
+    """Up to ``limit`` rows' places in queue order after ``after``.
 
-    One statement: each (urgency, kind) range is its own index scan of at most ``limit`` rows, joined with UNION ALL
-    (one round trip to the database), and the few rows are put in queue order here. A search by contact detail
-    first finds the few submissions with that keyed hash, then reads just those.
+    One statement: each (kind, status, urgency) range is its own index scan of at most ``limit`` rows, joined with
+    UNION ALL (one round trip to the database), and the few rows are put in queue order here. A search by contact
+    detail first finds the few submissions with that keyed hash, then reads just those.
     """
     query = keys_statement(filters, after, limit, contact_ids(filters))
     if query is None:
         return []
-    keys = [_Key(bool(urgent), created_at, id_) for urgent, created_at, id_ in db.session.execute(query)]
-    keys.sort(key=lambda k: (k.urgent, k.created_at, k.id), reverse=True)
+    keys = [
+        Cursor(is_open(status), bool(urgent), created_at, id_)
+        for status, urgent, created_at, id_ in db.session.execute(query)
+    ]
+    if after is not None:
+        keys = [key for key in keys if key < after]
+    keys.sort(reverse=True)
     return keys[:limit]
 
 
@@ -130,12 +138,15 @@ def keys_statement(
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         return None
     if among is not None or filters.reference:
-        return _search(filters, after, among)
-    scans = [
-        _scan(filters, kind, urgent, (after.created_at, after.id) if after and after.urgent == urgent else None, limit)
-        for urgent in _urgencies(filters, after)
-        for kind in filters.kinds
-    ]
+        return _search(filters, among)
+    scans = []
+    for status in (filters.status,) if filters.status else STATUSES:
+        for urgent in _urgencies(filters):
+            group = (is_open(status), urgent)
+            if after is not None and group > after.group:
+                continue  # that whole range came before this page
+            bound = after if after is not None and group == after.group else None
+            scans += [_scan(filters, kind, status, urgent, bound, limit) for kind in filters.kinds]
     if not scans:
         return None
     return scans[0] if len(scans) == 1 else union_all(*(select(scan.subquery()) for scan in scans))
@@ -159,33 +170,32 @@ def status_counts_statement() -> CompoundSelect[Any]:
     return union_all(*capped)
 
 
-def _urgencies(filters: Filters, after: Cursor | None) -> tuple[bool, ...]:
+def _urgencies(filters: Filters) -> tuple[bool, ...]:
     wanted: tuple[bool, ...] = {"urgent": (True,), "none": (False,)}.get(filters.red_flags or "", (True, False))
     if filters.pattern in PATTERNS:
         # An urgent result never names a pattern (red flags override everything, app.rules): skip that whole range
         # rather than read every urgent row to find none.
         wanted = tuple(u for u in wanted if not u)
-    if after is not None and not after.urgent:
-        wanted = tuple(u for u in wanted if not u)  # the urgent rows came before this page
     return wanted
 
 
-def _scan(filters: Filters, kind: str, urgent: bool, before: tuple[datetime, int] | None, limit: int) -> Select[Any]:
-    query = select(Submission.urgent, Submission.created_at, Submission.id)
-    query = query.where(Submission.kind == kind, Submission.urgent == urgent)
+def _scan(filters: Filters, kind: str, status: str, urgent: bool, after: Cursor | None, limit: int) -> Select[Any]:
+    """One index range, (kind, status, urgent) newest first; ``after`` a row of this same range."""
+    query = select(Submission.status, Submission.urgent, Submission.created_at, Submission.id)
+    query = query.where(Submission.kind == kind, Submission.status == status, Submission.urgent == urgent)
     query = _filtered(query, filters)
-    if before is not None:
-        created_at, last_id = before
+    if after is not None:
         # The first condition bounds the index range on both engines; the second skips rows already shown.
         query = query.where(
-            Submission.created_at <= created_at,
-            or_(Submission.created_at < created_at, Submission.id < last_id),
+            Submission.created_at <= after.created_at,
+            or_(Submission.created_at < after.created_at, Submission.id < after.id),
         )
     return query.order_by(Submission.created_at.desc(), Submission.id.desc()).limit(limit)
 
 
-def _search(filters: Filters, after: Cursor | None, among: list[int] | None) -> Select[Any] | None:
-    """A search matches a handful of rows: fetch them by reference or primary key, then filter that handful.
+def _search(filters: Filters, among: list[int] | None) -> Select[Any] | None:
+    """A search matches a handful of rows: fetch them by reference or primary key, then filter that handful
+    (``keys_after`` drops the ones before the cursor).
 
     The handful is read first, in a subquery with a LIMIT (which SQLite does not merge into the outer query), so no
     planner is tempted to walk an index range of every intake and test each row against the list, as SQLite does
@@ -200,21 +210,11 @@ def _search(filters: Filters, after: Cursor | None, among: list[int] | None) -> 
     else:
         picked = picked.where(Submission.reference == filters.reference).limit(1)
     rows = picked.subquery("found")
-    query = select(rows.c.urgent, rows.c.created_at, rows.c.id).where(rows.c.kind.in_(filters.kinds))
+    query = select(rows.c.status, rows.c.urgent, rows.c.created_at, rows.c.id).where(rows.c.kind.in_(filters.kinds))
     query = _filtered(query, filters, rows.c)
-    urgencies = _urgencies(filters, None)
+    urgencies = _urgencies(filters)
     if len(urgencies) == 1:
         query = query.where(rows.c.urgent == urgencies[0])
-    if after is not None:
-        same = and_(
-            rows.c.urgent == after.urgent,
-            or_(
-                rows.c.created_at < after.created_at,
-                and_(rows.c.created_at == after.created_at, rows.c.id < after.id),
-            ),
-        )
-        # Urgent rows come first: after an urgent row, every non-urgent row is still to come.
-        query = query.where(or_(same, rows.c.urgent.is_(False)) if after.urgent else same)
     return query
 
 
@@ -267,8 +267,7 @@ def all_keys(filters: Filters, batch: int = 1000) -> Iterator[list[int]]:
         yield [k.id for k in keys]
         if len(keys) < batch:
             return
-        last = keys[-1]
-        after = Cursor(last.urgent, last.created_at, last.id)
+        after = keys[-1]
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app, passwords, queue, queue_filters, seed  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import Contact, Submission, User  # noqa: E402
+from app.models import DONE_STATUSES, Contact, Submission, User  # noqa: E402
 from app.questionnaire import current  # noqa: E402
 
 EMAIL = "bench@clinic.test"
@@ -135,13 +135,14 @@ def signed_in(app: Flask) -> FlaskClient:
 def deep_cursor(app: Flask, page: int) -> str:
     """The cursor after ``page - 1`` full pages of the queue with self-screens (found once with OFFSET)."""
     with app.app_context():
+        is_open = Submission.status.not_in(DONE_STATUSES)
         row = db.session.execute(
-            select(Submission.urgent, Submission.created_at, Submission.id)
-            .order_by(Submission.urgent.desc(), Submission.created_at.desc(), Submission.id.desc())
+            select(is_open, Submission.urgent, Submission.created_at, Submission.id)
+            .order_by(is_open.desc(), Submission.urgent.desc(), Submission.created_at.desc(), Submission.id.desc())
             .offset((page - 1) * PAGE - 1)
             .limit(1)
         ).one()
-        return queue.Cursor(bool(row[0]), row[1], row[2]).encode()
+        return queue.Cursor(bool(row[0]), bool(row[1]), row[2], row[3]).encode()
 
 
 def sample_ids(app: Flask, n: int) -> list[int]:

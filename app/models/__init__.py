@@ -2,10 +2,11 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import REFERENCE_ALPHABET, UTCDateTime, new_reference, new_token, utcnow
-from app.models.screening import STATUSES, Contact, Draft, Review, StatusChange, Submission
+from app.models.screening import DONE_STATUSES, STATUSES, Contact, Draft, Review, StatusChange, Submission
 from app.models.staff import ROLES, StaffSession, User
 
 __all__ = [
+    "DONE_STATUSES",
     "REFERENCE_ALPHABET",
     "ROLES",
     "STATUSES",

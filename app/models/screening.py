@@ -12,6 +12,8 @@ from app.extensions import db
 from app.models.base import UTCDateTime, new_reference, new_token, utcnow
 
 STATUSES = ("new", "contacted", "booked", "seen", "closed", "withdrawn")
+# Cases whose work is over; the review queue lists every other status first.
+DONE_STATUSES = ("closed", "withdrawn")
 
 
 class Draft(db.Model):  # type: ignore[name-defined,misc]
@@ -32,9 +34,9 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "submission"
     __table_args__ = (
-        # The review queue: urgent first, then newest, within a kind and status (keyset pagination).
+        # The review queue (app/queue.py): one range per kind, status and urgency, newest first (keyset pagination).
+        # It serves every query on urgency, status or pattern, so those columns need no index of their own.
         Index("ix_submission_queue", "kind", "status", "urgent", "created_at", "id"),
-        Index("ix_submission_kind_urgent_created", "kind", "urgent", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,9 +51,9 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     rules_version: Mapped[str] = mapped_column(String(20))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
-    urgent: Mapped[bool] = mapped_column(default=False, index=True)
-    primary_pattern: Mapped[str | None] = mapped_column(String(40), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    primary_pattern: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="new")
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     intake_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

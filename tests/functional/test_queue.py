@@ -41,6 +41,24 @@ def test_intake_only_by_default_urgent_first_then_newest(app, practitioner_clien
     assert everything == refs(app, screen_urgent, urgent_old, screen, new, old)
 
 
+def test_open_work_comes_first_then_closed_and_withdrawn_cases(app, practitioner_client):
+    open_old = sent(app, created_at=T0, status="seen")
+    urgent_open = sent(app, URGENT, created_at=T0 - timedelta(days=3), status="contacted")
+    newest_closed = sent(app, created_at=T0 + timedelta(days=9), status="closed")
+    urgent_closed = sent(app, URGENT, created_at=T0 + timedelta(days=8), status="closed")
+    withdrawn = sent(app, created_at=T0 + timedelta(days=7), status="withdrawn")
+    open_new = sent(app, created_at=T0 + timedelta(days=1))
+
+    text = page(practitioner_client)
+    assert references(text) == refs(app, urgent_open, open_new, open_old, urgent_closed, newest_closed, withdrawn)
+    # One heading between the open cases and the rest.
+    assert text.count("Closed and withdrawn cases") == 1
+    assert text.index(reference_of(app, open_old)) < text.index("Closed and withdrawn cases")
+    assert text.index("Closed and withdrawn cases") < text.index(reference_of(app, urgent_closed))
+    # Under their own filter, closed cases are the whole list, in the same order.
+    assert references(page(practitioner_client, status="closed")) == refs(app, urgent_closed, newest_closed)
+
+
 def test_filters_by_status_pattern_date_and_red_flags(app, practitioner_client):
     kidney_new = sent(app, created_at=T0)
     cold_booked = sent(app, COLD_DAMP, created_at=T0 + timedelta(days=1), status="booked")
@@ -198,16 +216,18 @@ def test_keyset_pages_visit_every_row_once_in_queue_order(app, practitioner_clie
     monkeypatch.setattr(queue, "PAGE_SIZE", 7)
     rng = random.Random(20261129)
     expected = []
-    for n in range(45):
+    for _ in range(45):
         # Few distinct times, so many rows tie on created_at and the id decides.
         created = T0 + timedelta(hours=rng.randrange(6))
         urgent = rng.random() < 0.25
         screen = rng.random() < 0.4
+        status = rng.choice(("new", "new", "booked", "closed", "withdrawn"))
         answers = URGENT if urgent else None
-        submission_id = stored(app, answers, created_at=created) if screen else sent(app, answers, created_at=created)
-        expected.append((urgent, created, submission_id, n))
-    expected.sort(key=lambda row: (row[0], row[1], row[2]), reverse=True)
-    wanted = refs(app, *(row[2] for row in expected))
+        store = stored if screen else sent
+        submission_id = store(app, answers, created_at=created, status=status)
+        expected.append((status not in ("closed", "withdrawn"), urgent, created, submission_id))
+    expected.sort(reverse=True)
+    wanted = refs(app, *(row[3] for row in expected))
 
     seen: list[str] = []
     args = {"screens": "1"}
@@ -234,14 +254,20 @@ def next_cursor(text: str) -> str:
 def test_search_results_page_in_queue_order_too(app, practitioner_client, monkeypatch):
     monkeypatch.setattr(queue, "PAGE_SIZE", 2)
     ids = [
-        sent(app, URGENT if n in (1, 3) else None, name="Ann Lee-Wong", created_at=T0 + timedelta(hours=n % 3))
+        sent(
+            app,
+            URGENT if n in (1, 3) else None,
+            name="Ann Lee-Wong",
+            created_at=T0 + timedelta(hours=n % 3),
+            status="closed" if n in (0, 3) else "new",
+        )
         for n in range(5)
     ]
     sent(app, name="Someone Else", email="else@example.com", phone="+447400999888")
     with app.app_context():
         rows = sorted(
             (db.session.get(Submission, i) for i in ids),
-            key=lambda s: (s.urgent, s.created_at, s.id),  # type: ignore[union-attr]
+            key=lambda s: (s.status != "closed", s.urgent, s.created_at, s.id),  # type: ignore[union-attr]
             reverse=True,
         )
         wanted = [s.reference for s in rows]  # type: ignore[union-attr]
@@ -259,7 +285,7 @@ def test_search_results_page_in_queue_order_too(app, practitioner_client, monkey
 
 def test_a_damaged_cursor_starts_at_the_first_page(app, practitioner_client):
     one = sent(app)
-    for cursor in ("x", "1.2.3.4", "2.5.5", "1.99999999999999999999.1", "0.-5.3"):
+    for cursor in ("x", "1.2.3.4", "1.1.5", "2.1.5.5", "1.1.99999999999999999999.1", "1.0.-5.3", "1.1.5.0"):
         assert references(page(practitioner_client, after=cursor)) == refs(app, one)
 
 

@@ -33,12 +33,12 @@ sys.path.insert(0, str(ROOT))
 from flask import Flask  # noqa: E402 - needs the repository root on the path
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app, passwords, queue, queue_filters, seed  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import DONE_STATUSES, Contact, Submission, User  # noqa: E402
 from app.questionnaire import current  # noqa: E402
+from bench.databases import fresh_database  # noqa: E402
 
 EMAIL = "bench@clinic.test"
 PASSWORD = "a long benchmark passphrase"
@@ -62,20 +62,6 @@ class Timing:
 def build_app(url: str) -> Flask:
     # Testing settings: CSRF off for the scripted sign-in, no second factor, generous limits.
     return create_app({"APP_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url})
-
-
-def fresh_database(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
-        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
-        return
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
 
 
 def stored_count(url: str) -> int:

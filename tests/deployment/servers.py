@@ -15,6 +15,7 @@ import html
 import http.client
 import json
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -33,8 +34,7 @@ import pyotp
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 SITE = "clinic.example"  # the public host name: TRUSTED_HOSTS, and the Host header the proxy passes on
-# The production command of deploy/lbp-screening.service, bound to a port of the test's choosing.
-GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5"]
+UNIT = ROOT / "deploy" / "systemd" / "lbp-screening.service"
 REQUEST_TIMEOUT = 30
 
 
@@ -42,6 +42,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+def gunicorn_arguments(bind: str) -> list[str]:
+    """The unit's ``ExecStart`` after the executable, bound to ``bind``: the servers run the production command."""
+    unit = UNIT.read_text().replace("\\\n", " ")
+    [command] = [line.removeprefix("ExecStart=") for line in unit.splitlines() if line.startswith("ExecStart=")]
+    arguments = shlex.split(command)[1:]
+    arguments[arguments.index("--bind") + 1] = bind
+    assert arguments[-1] == "wsgi:app", arguments
+    return arguments
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,7 @@ def gunicorn(name: str, env: Mapping[str, str], log_dir: Path) -> Iterator[Serve
     """``gunicorn wsgi:app`` on a free port; stopped (and waited for) on exit."""
     port = free_port()
     log = log_dir / f"{name}.log"
-    command = [sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"{HOST}:{port}", "wsgi:app"]
+    command = [sys.executable, "-m", "gunicorn", *gunicorn_arguments(f"{HOST}:{port}")]
     with log.open("ab") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=output, stderr=subprocess.STDOUT)
     server = Server(name, port, log)

@@ -119,7 +119,8 @@ class ProductionConfig(Config):
             # Not refused: one worker process is a valid deployment. With more, each counts on its own.
             logging.getLogger("app.config").warning(
                 "RATELIMIT_STORAGE_URI is memory://: sign-in limits are counted per worker process; "
-                "with more than one worker, point it at Redis (redis://host:6379) and install the redis package."
+                "with more than one worker, point it at Redis (redis://host:6379/0) with the redis extra installed "
+                "(docs/deploy.md)."
             )
 
 

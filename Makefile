@@ -8,13 +8,16 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# The two-server test's own database and Redis database number: it empties both.
+MULTISERVER_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test_multiserver
+MULTISERVER_REDIS_URL ?= redis://127.0.0.1:6379/5
 PYTEST_ARGS ?=
 
 # Browsers come from Debian (chromium), never from a Playwright download.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: venv install migrate run lint typecheck pytest test test-postgres bench translations
+.PHONY: venv install migrate run lint typecheck pytest test test-postgres test-multiserver bench translations
 
 venv: $(BIN)/python
 
@@ -49,6 +52,11 @@ test: lint typecheck pytest
 
 test-postgres: install
 	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Two gunicorn servers on one PostgreSQL and one Redis (tests/deployment/test_two_servers.py); .ci/run starts both.
+test-multiserver: install
+	MULTISERVER_DATABASE_URL=$(MULTISERVER_DATABASE_URL) MULTISERVER_REDIS_URL=$(MULTISERVER_REDIS_URL) \
+		$(BIN)/pytest -m multiserver tests/deployment $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/bench_http.py --rounds 3 --output docs/benchmarks.md

@@ -54,8 +54,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     # Staff sign-in: per client address and per account (the same answer for unknown accounts).
-    SIGN_IN_LIMIT_PER_IP = "20 per 10 minutes"
-    SIGN_IN_LIMIT_PER_ACCOUNT = "5 per 10 minutes"
+    SIGN_IN_LIMIT_PER_IP = os.environ.get("SIGN_IN_LIMIT_PER_IP", "20 per 10 minutes")
+    SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 10 minutes")
     STAFF_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("STAFF_IDLE_MINUTES", "30")))
     STAFF_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("STAFF_SESSION_HOURS", "12")))
     REQUIRE_TWO_FACTOR = os.environ.get("REQUIRE_TWO_FACTOR", "1") == "1"
@@ -119,7 +119,8 @@ class ProductionConfig(Config):
             # Not refused: one worker process is a valid deployment. With more, each counts on its own.
             logging.getLogger("app.config").warning(
                 "RATELIMIT_STORAGE_URI is memory://: sign-in limits are counted per worker process; "
-                "with more than one worker, point it at Redis (redis://host:6379) and install the redis package."
+                "with more than one worker, point it at Redis (redis://host:6379/0) with the redis extra installed "
+                "(docs/deploy.md)."
             )
 
 

@@ -37,6 +37,8 @@ limiter = Limiter(key_func=get_remote_address)
 
 # Limits that only Flask-Limiter's app-wide before_request hook would apply.
 _APP_WIDE_LIMITS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+# Redis answers in well under a millisecond; one that stops answering must not hold a request for minutes.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
 
 
 def init_limiter(app: Flask) -> None:
@@ -45,7 +47,14 @@ def init_limiter(app: Flask) -> None:
     Flask-Limiter 4 looks at every request before the view to apply default, application and meta limits, and checks
     a route's decorated limits again inside the view. With no app-wide limits the first look finds nothing, yet it was
     a fifth of the cost of a bare page here, paid by every patient page. Set any of ``_APP_WIDE_LIMITS`` and it stays.
+
+    While shared storage (Redis) is unreachable, limits are counted in this process's memory instead of failing the
+    request (a patient's intake, a sign-in): Flask-Limiter tries the storage again with a growing pause and goes
+    back to it once it answers.
     """
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("redis"):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", REDIS_TIMEOUTS)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
     if not any(app.config.get(name) for name in _APP_WIDE_LIMITS):
         app.before_request_funcs[None].remove(limiter._check_request_limit)

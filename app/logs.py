@@ -28,11 +28,17 @@ class OneLineFormatter(logging.Formatter):
 # The stream is looked up at each record (the request's wsgi.errors, else standard error), as Flask's own does.
 handler = logging.StreamHandler(wsgi_errors_stream)  # type: ignore[arg-type]
 handler.setFormatter(OneLineFormatter(FORMAT))
+# Libraries whose warnings are the operator's business: Flask-Limiter says here that its shared storage (Redis) is
+# unreachable and limits are counted per process meanwhile. Left at WARNING: its INFO lines name limit keys,
+# which include the email address typed into the sign-in form.
+LIBRARY_LOGGERS = ("flask-limiter",)
 
 
 def register(app: Flask) -> None:
-    """Send the app's loggers (``app`` and its modules) through the one-line handler, once per process."""
-    logger = logging.getLogger(app.import_name)
-    if handler not in logger.handlers:
-        # Installed before Flask's app.logger is first used, so Flask adds no multi-line handler of its own.
-        logger.addHandler(handler)
+    """Send the app's loggers (``app`` and its modules) and ``LIBRARY_LOGGERS`` through the one-line handler, once
+    per process."""
+    for name in (app.import_name, *LIBRARY_LOGGERS):
+        logger = logging.getLogger(name)
+        if handler not in logger.handlers:
+            # Installed before Flask's app.logger is first used, so Flask adds no multi-line handler of its own.
+            logger.addHandler(handler)

@@ -2,14 +2,17 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import REFERENCE_ALPHABET, UTCDateTime, new_reference, new_token, utcnow
+from app.models.clinic import SETTINGS_ROW, ClinicSettings
 from app.models.screening import STATUSES, Contact, Draft, Review, StatusChange, Submission
 from app.models.staff import ROLES, StaffSession, User
 
 __all__ = [
     "REFERENCE_ALPHABET",
     "ROLES",
+    "SETTINGS_ROW",
     "STATUSES",
     "AuditEvent",
+    "ClinicSettings",
     "Contact",
     "Draft",
     "Review",

@@ -72,7 +72,7 @@ def register_database(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import auth, clinic, models  # noqa: F401 - registers the tables and the session user loader
+    from app import auth, clinic, models  # noqa: F401 - auth and models register the session user loader, the tables
     from app.fragments import current_path, fragment
     from app.i18n import install_template_gettext, select_locale, template_globals
     from app.session_cookie import SessionInterface

@@ -36,9 +36,9 @@ def _dump(data: object) -> str:
 def assess_command(source: IO[bytes]) -> None:
     """Print the assessment for answers in FILE (- for standard input); nothing is stored.
 
-    FILE holds what POST /api/v1/assessments takes: {"answers": {linkId: value}} or a QuestionnaireResponse; the
-    answer is what it answers, therapies as the clinic offers them. Invalid answers print their errors to standard
-    error and exit with status 1.
+    FILE holds what POST /api/v1/assessments takes: {"answers": {linkId: value}} or a QuestionnaireResponse, and
+    what is printed is what it answers (therapies as the clinic offers them). Invalid answers print their errors to
+    standard error and exit with status 1.
     """
     questionnaire = current()
     try:

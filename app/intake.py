@@ -100,17 +100,15 @@ def _render_form(public_id: str, submission: Submission | None, form: ContactFor
     form.website.data = ""  # never echo the honeypot back
     result = submission.result if submission is not None else {}
     flags = result.get("red_flags") or []
-    urgent = advice.LEVEL_ADVICE[flags[0]["level"]] if result.get("urgent") and flags else None
+    level = flags[0]["level"] if result.get("urgent") and flags else None
     settings = clinic.current()
     return render_template(
         "intake/send.html",
         public_id=public_id,
         submission=submission,
         form=form,
-        urgent=urgent,
-        urgent_action=advice.what_to_do(flags[0]["level"], settings.emergency_number, settings.urgent_number)
-        if urgent
-        else None,
+        urgent=advice.LEVEL_ADVICE[level] if level else None,
+        urgent_action=advice.what_to_do(level, settings.emergency_number, settings.urgent_number) if level else None,
         anchors=ANCHORS,
         methods=CONTACT_METHODS,
         times=CONTACT_TIMES,

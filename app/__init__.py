@@ -72,7 +72,7 @@ def register_database(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import auth, models  # noqa: F401 - registers the tables and the session user loader
+    from app import auth, clinic, models  # noqa: F401 - auth and models register the session user loader, the tables
     from app.fragments import current_path, fragment
     from app.i18n import install_template_gettext, select_locale, template_globals
     from app.session_cookie import SessionInterface
@@ -89,6 +89,9 @@ def register_extensions(app: Flask) -> None:
     install_template_gettext(app)
     app.context_processor(template_globals)
     app.add_template_global(fragment)
+    # The clinic's settings, read only by pages that show one (``app/clinic.py``).
+    app.add_template_global(clinic.template_proxy, "clinic")
+    app.add_template_filter(clinic.tel, "tel")
     app.add_template_global(current_path)
     # Templates get the user as a lazy proxy: patient pages never look at it, so they never load it.
     login_manager.init_app(app, add_context_processor=False)

@@ -1,4 +1,4 @@
-"""Administration (blueprint ``admin``): staff accounts and the audit trail. Admins only.
+"""Administration (blueprint ``admin``): staff accounts, the clinic's settings and the audit trail. Admins only.
 
 Every change to an account is audited as user administration (``app.accounts``); an admin cannot lock themselves
 out, so there is always an active admin. One-time passwords are shown once, in the answer to the post that made
@@ -18,7 +18,8 @@ from sqlalchemy import Select, func, select
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
-from app import accounts, audit
+from app import accounts, audit, clinic
+from app.clinic_form import ClinicForm
 from app.extensions import db
 from app.field_checks import CleanText, DayField, WholeNumberField
 from app.guards import require_staff
@@ -166,6 +167,32 @@ def _other_account(user_id: int, action: str) -> User:
 
 def _back_to(account: User) -> ResponseReturnValue:
     return redirect(url_for(".user", user_id=account.id), 303)
+
+
+@bp.get("/clinic")
+def clinic_settings() -> ResponseReturnValue:
+    return _clinic_page(ClinicForm.showing(clinic.current()))
+
+
+@bp.post("/clinic")
+def save_clinic_settings() -> ResponseReturnValue:
+    form = ClinicForm()
+    preset = clinic.PRESETS.get(request.form.get("preset", ""))
+    if preset is not None:  # fill in a country's numbers and show the page again; nothing is stored yet
+        form.emergency_number.data = preset.emergency_number
+        form.urgent_number.data = preset.urgent_number
+        return _clinic_page(form, filled=preset)
+    if not form.validate_on_submit():
+        return _clinic_page(form), 422
+    changed = clinic.update(form.values())
+    db.session.commit()
+    names = ", ".join(str(form[name].label.text) for name in changed)
+    flash(f"Clinic settings saved. Changed: {names}." if changed else "Nothing changed: the settings were already so.")
+    return redirect(url_for(".clinic_settings"), 303)
+
+
+def _clinic_page(form: ClinicForm, filled: clinic.Preset | None = None) -> str:
+    return render_template("admin/clinic.html", form=form, presets=clinic.PRESETS, filled=filled)
 
 
 @bp.get("/audit")

@@ -1,4 +1,5 @@
-"""What the clinic says about each pattern, therapy, caution and red flag: content only, pure.
+"""What the clinic says about each pattern, therapy, caution and red flag: content, and how a clinic's own
+settings shape it (its numbers, the therapies it offers). Pure: settings come in as parameters.
 
 Sources are the tags of ``shared/domain/low-back-pain.md`` (§2 patterns, §3 treatment, §5 red flags, §6 cautions).
 Strings are marked for translation and translated where they are shown.
@@ -6,8 +7,9 @@ Strings are marked for translation and translated where they are shown.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from app.questionnaire import COLD_DAMP, KIDNEY, LIVER, N_, STAGNATION
 
@@ -141,6 +143,9 @@ THERAPIES: tuple[Therapy, ...] = (
         },
     ),
 )
+
+THERAPY_CODES: tuple[str, ...] = tuple(therapy.code for therapy in THERAPIES)
+THERAPY_BY_CODE: dict[str, Therapy] = {therapy.code: therapy for therapy in THERAPIES}
 
 
 @dataclass(frozen=True)
@@ -282,6 +287,9 @@ class UrgentAdvice:
     heading: str
     what_to_do: str
     why: str
+    # The same advice naming the clinic's number for this level (``%(number)s``), and which number that is.
+    calling: str | None = None
+    number: Literal["emergency", "urgent"] | None = None
 
 
 LEVEL_ADVICE: dict[str, UrgentAdvice] = {
@@ -295,6 +303,11 @@ LEVEL_ADVICE: dict[str, UrgentAdvice] = {
             "Your answers include signs that can mean pressure on nerves or a blood vessel problem. These need a "
             "hospital within hours to prevent lasting harm."
         ),
+        N_(
+            "Call %(number)s now for an ambulance, or go straight to A&E (the emergency department). Do not wait "
+            "for a TCM appointment."
+        ),
+        "emergency",
     ),
     "urgent": UrgentAdvice(
         N_("See a doctor today or tomorrow"),
@@ -306,6 +319,11 @@ LEVEL_ADVICE: dict[str, UrgentAdvice] = {
             "Your answers include signs that should be checked by a doctor first, for example for an infection, a "
             "broken bone or another serious cause. Most turn out to be harmless, but they must be checked."
         ),
+        N_(
+            "Contact your GP or family doctor today and ask for an urgent appointment. If you cannot get one, call "
+            "%(number)s for urgent medical advice, or use an urgent care or walk-in service."
+        ),
+        "urgent",
     ),
     "refer": UrgentAdvice(
         N_("Mention this to your GP"),
@@ -318,3 +336,63 @@ SAFETY_NET = N_(
     "If you develop numbness between your legs or around your back passage, problems passing urine or controlling "
     "your bowels, or weakness in both legs, go to A&E immediately."
 )
+SAFETY_NET_CALLING = N_(
+    "If you develop numbness between your legs or around your back passage, problems passing urine or controlling "
+    "your bowels, or weakness in both legs, call %(number)s or go to A&E immediately."
+)
+
+
+def what_to_do(level: str, emergency_number: str, urgent_number: str) -> tuple[str, dict[str, str]]:
+    """A level's advice and its parameters: naming the clinic's number for that level where it has one.
+
+    Without one (a clinic not yet set up, or a country with no urgent advice line) the advice stays in general terms.
+    """
+    guidance = LEVEL_ADVICE[level]
+    number = {"emergency": emergency_number, "urgent": urgent_number}.get(guidance.number or "", "")
+    if guidance.calling and number:
+        return guidance.calling, {"number": number}
+    return guidance.what_to_do, {}
+
+
+def safety_net(emergency_number: str) -> tuple[str, dict[str, str]]:
+    """The safety-net advice and its parameters, naming the clinic's emergency number where it has one."""
+    return (SAFETY_NET_CALLING, {"number": emergency_number}) if emergency_number else (SAFETY_NET, {})
+
+
+@dataclass(frozen=True)
+class OfferedTherapies:
+    """A result's therapies as one clinic can give them.
+
+    ``shown``: the therapies the rules gave that the clinic offers, as the rules gave them (status, notes).
+    ``not_offered``: the codes the rules gave that the clinic does not offer. ``others``: only when some were left
+    out, what else the clinic offers, leaving out any the person's cautions advise against.
+    """
+
+    shown: tuple[Mapping[str, Any], ...]
+    not_offered: tuple[str, ...]
+    others: tuple[str, ...]
+
+
+def offered_therapies(
+    therapies: Sequence[Mapping[str, Any]], cautions: Sequence[str], offered: Collection[str]
+) -> OfferedTherapies:
+    """Filter a result's therapies (the assessment JSON's ``therapies`` and ``cautions``) by what the clinic offers.
+
+    A stored assessment keeps what its rules version gave, whatever the clinic offered then: that is the record, and
+    rescoring or a practitioner's agreement are measured against it. What a person is shown is filtered by what the
+    clinic offers when it is shown, so a therapy the clinic stops offering is never recommended again.
+    """
+    shown = tuple(t for t in therapies if t["code"] in offered)
+    not_offered = tuple(t["code"] for t in therapies if t["code"] not in offered)
+    if not not_offered:
+        return OfferedTherapies(shown, (), ())
+    given = {t["code"] for t in therapies}
+    avoided = {
+        code
+        for caution in cautions
+        if caution in CAUTIONS
+        for code, (action, _) in CAUTIONS[caution].effects.items()
+        if action == "avoid"
+    }
+    others = tuple(code for code in THERAPY_CODES if code in offered and code not in given and code not in avoided)
+    return OfferedTherapies(shown, not_offered, others)

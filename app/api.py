@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
 
-from app import fhir, openapi, services
+from app import clinic, fhir, openapi, services
 from app.api_input import InputError, clean_answers, is_json_mimetype, load_json
 from app.extensions import db, limiter
 from app.models import Submission
@@ -106,7 +106,8 @@ def read_assessment(public_id: str) -> Response | tuple[Response, int]:
 
 
 def _assessment_json(submission: Submission | services.Recorded) -> dict[str, Any]:
-    return {"id": submission.public_id, **submission.result}
+    """The stored assessment with its therapies as the clinic offers them now (``app.clinic.as_offered``)."""
+    return {"id": submission.public_id, **clinic.as_offered(submission.result)}
 
 
 def _idempotency_token() -> str | None:

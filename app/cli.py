@@ -7,14 +7,15 @@ from typing import IO, Any
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
-from app import rules
+from app import clinic, rules
 from app.api_input import InputError, clean_answers, load_json
 from app.questionnaire import PATTERNS, SIGNALS, Questionnaire, current
 
 
 def register(app: Flask) -> None:
-    from app import cli_intake, cli_records, cli_seed, cli_users
+    from app import cli_clinic, cli_intake, cli_records, cli_seed, cli_users
 
     app.cli.add_command(assess_command)
     app.cli.add_command(rules_command)
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
     cli_intake.register(app)
     cli_seed.register(app)
     cli_records.register(app)
+    cli_clinic.register(app)
 
 
 def _dump(data: object) -> str:
@@ -29,12 +31,14 @@ def _dump(data: object) -> str:
 
 
 @click.command("assess")
+@with_appcontext
 @click.argument("source", metavar="FILE", type=click.File("rb"))
 def assess_command(source: IO[bytes]) -> None:
     """Print the assessment for answers in FILE (- for standard input); nothing is stored.
 
-    FILE holds what POST /api/v1/assessments takes: {"answers": {linkId: value}} or a QuestionnaireResponse.
-    Invalid answers print their errors to standard error and exit with status 1.
+    FILE holds what POST /api/v1/assessments takes: {"answers": {linkId: value}} or a QuestionnaireResponse, and
+    what is printed is what it answers (therapies as the clinic offers them). Invalid answers print their errors to
+    standard error and exit with status 1.
     """
     questionnaire = current()
     try:
@@ -42,7 +46,7 @@ def assess_command(source: IO[bytes]) -> None:
     except InputError as error:
         click.echo(_dump({"errors": error.errors}), err=True)
         raise SystemExit(1) from None
-    click.echo(_dump(rules.assess(answers, questionnaire).to_json()))
+    click.echo(_dump(clinic.as_offered(rules.assess(answers, questionnaire).to_json())))
 
 
 @click.command("rules")

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import Connection, Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -172,6 +172,35 @@ def single_read() -> Connection:
     round trip was a tenth of the cost of reading a draft. Nothing may be written on this connection.
     """
     return db.engine.connect().execution_options(single_read=True)
+
+
+def driver_scalar(statement: str) -> Any:
+    """The first value of one constant SELECT, read on a pooled driver connection without a SQLAlchemy Connection.
+
+    For the read every page makes (the clinic settings' version, ``app/clinic.py``): there a Connection, its events
+    and its result cost five times the query (about 45 µs against 9). Like ``single_read`` nothing may be written.
+    A driver error comes as SQLAlchemy's ``DBAPIError``, as from any other query; a lost connection is dropped.
+    """
+    engine = db.engine
+    dbapi = engine.dialect.loaded_dbapi
+    try:
+        connection = engine.raw_connection()  # a refused connection raises the driver's own error here too
+    except dbapi.Error as error:
+        raise DBAPIError.instance(statement, None, error, dbapi.Error) from error
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(statement)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    except dbapi.Error as error:
+        if engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
+            connection.invalidate(error)
+        raise DBAPIError.instance(statement, None, error, dbapi.Error) from error
+    finally:
+        connection.close()  # back to the pool, which ends the driver's transaction (PostgreSQL) with a rollback
+    return None if row is None else row[0]
 
 
 def begin_write() -> None:

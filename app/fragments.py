@@ -14,6 +14,9 @@ at once, and tests compare the two ways of rendering a page.
 ``render_page`` keeps a whole page the same way: the view names the page's per-request values (URLs with a draft's
 token, markup built per request) and they become holes; so do the template functions in ``PER_REQUEST`` (the CSRF
 token, the path the language switch returns to). A request for a kept page only fills in those holes.
+
+The clinic's settings (``app/clinic.py``) show in every page's header and footer, so the settings' version is part
+of every kept page's key, and of the key of any fragment that shows a setting: a change shows on the next request.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from flask import current_app, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from app import clinic
 from app.i18n import language
 
 T = TypeVar("T")
@@ -134,10 +138,11 @@ def render_page(template: str, key: tuple[Hashable, ...] | None, holes: Mapping[
     ``key`` must name everything in ``context`` the page's markup depends on; ``None`` draws the page in full (a page
     showing problems, say). A page with flashed messages waiting is drawn in full too: the messages are per request.
     """
+    version = clinic.current().version  # first: new settings start a new store
     kept = store()
     if key is None or kept is None or "_flashes" in session:
         return render_template(template, **context, **holes)
-    skeleton = cached(kept, ("page", template, *key), lambda: _page_skeleton(template, holes, context))
+    skeleton = cached(kept, ("page", template, version, *key), lambda: _page_skeleton(template, holes, context))
     values = {**holes, **{name: PER_REQUEST[name]() for name in skeleton.holes & PER_REQUEST.keys()}}
     return skeleton.fill(values)
 

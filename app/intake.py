@@ -8,6 +8,7 @@ automated look, too many posts, the database away) shows the form again with eve
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -16,7 +17,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import TooManyRequests
 
-from app import advice, intake_service, privacy, services
+from app import advice, clinic, intake_service, privacy, services
 from app.contact_form import ANCHORS, ContactForm
 from app.errors import RETRY_AFTER_SECONDS, worth_retrying
 from app.extensions import db, limiter
@@ -99,19 +100,20 @@ def _render_form(public_id: str, submission: Submission | None, form: ContactFor
     form.website.data = ""  # never echo the honeypot back
     result = submission.result if submission is not None else {}
     flags = result.get("red_flags") or []
-    urgent = advice.LEVEL_ADVICE[flags[0]["level"]] if result.get("urgent") and flags else None
+    level = flags[0]["level"] if result.get("urgent") and flags else None
+    settings = clinic.current()
     return render_template(
         "intake/send.html",
         public_id=public_id,
         submission=submission,
         form=form,
-        urgent=urgent,
+        urgent=advice.LEVEL_ADVICE[level] if level else None,
+        urgent_action=advice.what_to_do(level, settings.emergency_number, settings.urgent_number) if level else None,
         anchors=ANCHORS,
         methods=CONTACT_METHODS,
         times=CONTACT_TIMES,
-        notice=privacy,
-        notice_params=privacy.parameters(current_app.config),
         unavailable=unavailable,
+        **_notice(),
     )
 
 
@@ -140,7 +142,17 @@ def withdraw(public_id: str) -> ResponseReturnValue:
 
 @bp.get("/privacy")
 def privacy_notice() -> ResponseReturnValue:
-    return render_template("intake/privacy.html", notice=privacy, notice_params=privacy.parameters(current_app.config))
+    return render_template("intake/privacy.html", **_notice())
+
+
+def _notice() -> dict[str, Any]:
+    """What ``intake/_notice.html`` shows: the notice's parts, with the settings and clinic details it quotes."""
+    settings = clinic.current()
+    return {
+        "notice": privacy,
+        "notice_parts": privacy.parts(settings),
+        "notice_params": privacy.parameters(current_app.config, settings),
+    }
 
 
 @bp.app_template_global()

@@ -130,7 +130,20 @@ def _assessment() -> dict[str, Any]:
                     },
                 },
             },
-            "therapies": {"type": "array", "items": _THERAPY},
+            "therapies": {
+                "type": "array",
+                "items": _THERAPY,
+                "description": "Only therapies the clinic offers now; the stored assessment keeps all the rules gave.",
+            },
+            "other_therapies": {
+                "type": "array",
+                "description": "What else the clinic offers, when one it does not offer was left out of therapies.",
+                "items": {
+                    "type": "object",
+                    "required": ["code", "name"],
+                    "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+                },
+            },
             "cautions": {"type": "array", "items": {"type": "string"}},
             "disclaimer": {"type": "string"},
         },

@@ -15,7 +15,7 @@ from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 
-from app import advice, pain_map, questionnaire, rules, services
+from app import advice, clinic, pain_map, questionnaire, rules, services
 from app.errors import RETRY_AFTER_SECONDS, worth_retrying
 from app.extensions import db, limiter
 from app.forms import step_form
@@ -144,11 +144,13 @@ def result(public_id: str) -> ResponseReturnValue:
     if submission.status == "withdrawn":  # erased: only the stub is left (app/intake.py)
         return render_template("intake/withdrawn.html", submission=submission)
     q = questionnaire.by_version(submission.questionnaire_version) or abort(404)
-    template = "patient/urgent.html" if submission.result["urgent"] else "patient/result.html"
+    result = submission.result
+    template = "patient/urgent.html" if result["urgent"] else "patient/result.html"
     return render_template(
         template,
         submission=submission,
-        result=submission.result,
+        result=result,
+        therapies=advice.offered_therapies(result["therapies"], result["cautions"], clinic.current().therapies),
         q=q,
         advice=advice,
         patterns=PATTERNS,

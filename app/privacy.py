@@ -3,15 +3,21 @@
 The version is recorded with every consent. Change ``VERSION`` whenever the meaning of the text changes, including
 the retention periods it quotes from configuration (``SCREEN_RETENTION_DAYS``, ``INTAKE_RETENTION_DAYS``): a new
 version asks people who have the form open to read it and tick again.
+
+The data controller and the address to write to are the clinic's settings (``app/clinic.py``), quoted as they are
+when the notice is shown. They are not part of the version: every change to them is in the audit trail with its
+time, so the consent's time says which controller the person agreed with.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from app.questionnaire import N_
 
-VERSION = "2026-11.1"
+VERSION = "2026-12.1"
 
 TITLE = N_("Privacy notice: sending your check to the clinic")
 
@@ -92,6 +98,48 @@ PARTS: tuple[Part, ...] = (
 )
 
 
-def parameters(config: dict[str, object]) -> dict[str, object]:
-    """The values the notice quotes from configuration."""
-    return {"intake_days": config["INTAKE_RETENTION_DAYS"], "screen_days": config["SCREEN_RETENTION_DAYS"]}
+CONTROLLER_HEADING = N_("Who is responsible for your data")
+CONTROLLER = Part(
+    "controller",
+    CONTROLLER_HEADING,
+    (
+        N_(
+            "%(controller)s is responsible for your data (the data controller). To ask anything about your data, "
+            "write to %(email)s."
+        ),
+    ),
+)
+# Until the clinic's settings name them.
+CONTROLLER_NOT_SET_UP = Part(
+    "controller",
+    CONTROLLER_HEADING,
+    (
+        N_(
+            "The clinic is responsible for your data (the data controller). To ask anything about your data, "
+            "contact the clinic."
+        ),
+    ),
+)
+
+
+class ClinicDetails(Protocol):
+    """What the notice quotes from the clinic's settings (``app.clinic.Clinic``)."""
+
+    configured: bool
+    data_controller: str
+    email: str
+
+
+def parts(clinic: ClinicDetails) -> tuple[Part, ...]:
+    """The notice's parts: who is responsible first, then ``PARTS``."""
+    return (CONTROLLER if clinic.configured else CONTROLLER_NOT_SET_UP, *PARTS)
+
+
+def parameters(config: Mapping[str, object], clinic: ClinicDetails) -> dict[str, object]:
+    """The values the notice quotes from configuration and from the clinic's settings."""
+    return {
+        "intake_days": config["INTAKE_RETENTION_DAYS"],
+        "screen_days": config["SCREEN_RETENTION_DAYS"],
+        "controller": clinic.data_controller,
+        "email": clinic.email,
+    }

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import advice, audit
+from app import advice, audit, clinic
 from app.clinical_findings import PULSE, TONGUE
 from app.database import begin_write
 from app.extensions import db
@@ -228,11 +228,16 @@ def answers_by_section(
 def page_data(submission: Submission, viewer: User) -> dict[str, Any]:
     """What the submission page and the printable summary show; contact details only to staff allowed them."""
     questionnaire = by_version(submission.questionnaire_version)
+    result = submission.result or {}
     return {
         "s": submission,
         "q": questionnaire,
         "answered": answers_by_section(questionnaire, submission.answers or {}),
         "result": submission.result,
+        # As the patient's result page shows them: only what the clinic offers (the stored result keeps them all).
+        "therapies": advice.offered_therapies(
+            result.get("therapies", ()), result.get("cautions", ()), clinic.current().therapies
+        ),
         "advice": advice,
         "patterns": PATTERNS,
         "details": contact_details(submission) if may_see_contact(viewer) else None,

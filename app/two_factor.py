@@ -12,19 +12,27 @@ import qrcode
 import qrcode.image.svg
 from sqlalchemy import or_, update
 
+from app import clinic
 from app.extensions import db
 from app.input_values import Refused, parse_integer
 from app.models import User
-
-ISSUER = "TCM back pain clinic"
 
 
 def new_secret() -> str:
     return pyotp.random_base32()
 
 
+def issuer() -> str:
+    """What authenticator apps call the account's issuer: the clinic's name (staff pages are English).
+
+    Only a label: a later change of name leaves enrolled authenticators working. A colon would end the label's
+    issuer part early, so none is kept.
+    """
+    return clinic.current().name("en").replace(":", " ")
+
+
 def provisioning_uri(secret: str, email: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer())
 
 
 def qr_data_uri(uri: str) -> str:

@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import REFERENCE_ALPHABET, UTCDateTime, new_reference, new_token, utcnow
+from app.models.clinic import SETTINGS_ROW, ClinicSettings
 from app.models.screening import DONE_STATUSES, STATUSES, Contact, Draft, Review, StatusChange, Submission
 from app.models.staff import ROLES, StaffSession, User
 
@@ -9,8 +10,10 @@ __all__ = [
     "DONE_STATUSES",
     "REFERENCE_ALPHABET",
     "ROLES",
+    "SETTINGS_ROW",
     "STATUSES",
     "AuditEvent",
+    "ClinicSettings",
     "Contact",
     "Draft",
     "Review",

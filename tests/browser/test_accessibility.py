@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from babel.support import Translations
+from flask import Flask
 from playwright.sync_api import Page, expect
 
 from app.questionnaire import Section, current
@@ -22,6 +23,7 @@ from tests.answers import typical_answers
 from tests.browser.answering import answer_step, press
 from tests.browser.audit import audit, check_targets, clipped, focused
 from tests.browser.weights import PageWeights
+from tests.clinic import HARBOUR, set_up_clinic
 
 Q = current()
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,6 +169,36 @@ def test_red_flag_path_passes_axe(page_factory: Callable[..., Page], language: s
     checked(page, device)
     weights.count("Send to the clinic, after urgent advice")
     weights.finish(device)
+
+
+@pytest.mark.parametrize(("language", "device"), [("zh", "phone"), ("en", "desk")])
+def test_a_set_up_clinic_on_urgent_advice_and_a_result_passes_axe(
+    page_factory: Callable[..., Page], live_app: Flask, language: str, device: str
+) -> None:
+    """The number to call, the clinic's contact card and what else it offers, with the clinic's own settings."""
+    set_up_clinic(live_app, therapies=["cupping", "herbal_medicine"])
+    name = HARBOUR["name_zh"] if language == "zh" else HARBOUR["name_en"]
+    page = page_factory(device)
+    start_in(page, language, device)
+    expect(page.locator(".brand")).to_have_text(name)
+    press(page, "form[data-step-form] button", device)
+    answer_step(page, "safety", typical_answers(rf_nerves=["saddle_numbness"], rf_nerves_when="new"), device)
+    press(page, "button[value='next']", device)
+    call = page.locator(".call-now a")
+    expect(call).to_have_attribute("href", "tel:999")
+    expect(call).to_have_text(text(language, "Call %(number)s now") % {"number": "999"})
+    expect(page.locator(".clinic-contact h2")).to_have_text(name)
+    checked(page, device)
+    page.goto("/")
+    press(page, "form[data-step-form] button", device)
+    for section in Q.sections:
+        expect(page.get_by_role("heading", level=1)).to_have_text(text(language, section.title))
+        answer_step(page, section.key, ANSWERS, device)
+        press(page, "button[value='next']", device)
+    expect(page.get_by_role("heading", level=1)).to_have_text(text(language, "Your result"))
+    expect(page.locator(".other-therapies")).to_be_visible()
+    expect(page.locator(".therapies")).not_to_contain_text(text(language, "Acupuncture"))
+    checked(page, device)
 
 
 def test_the_questionnaire_by_keyboard_alone(page_factory: Callable[..., Page]) -> None:

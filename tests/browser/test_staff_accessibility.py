@@ -1,5 +1,5 @@
 """Staff pages pass axe at a desk: sign-in through the real form, the queue, a submission and its assessment, the CSV
-export, the printable summary, the overview, and an administrator's pages.
+export, the printable summary, the overview, and an administrator's pages (the clinic settings among them).
 
 tests/browser/test_practitioner_review.py drives the same journey for what it does; this test walks it for how
 accessible each page is (every page audited after it loads), with the console and network guards of the fixtures.
@@ -64,10 +64,18 @@ def test_staff_pages_pass_axe(desk_page: Page, live_app: Flask) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
     audit(page)
 
-    for link, heading in (("Staff accounts", "Staff accounts"), ("Audit log", "Audit log")):
+    expect(page.locator(".setup-notice")).to_be_visible()  # audited with every page until the clinic is set up
+    for link, heading in (
+        ("Staff accounts", "Staff accounts"),
+        ("Audit log", "Audit log"),
+        ("Clinic settings", "Clinic settings"),
+    ):
         page.locator(".staff-nav").get_by_role("link", name=link).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         audit(page)
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    audit(page)  # the settings refused, with their problems
     page.goto("/admin/users/new")
     audit(page)
     page.goto("/staff/password")

@@ -78,3 +78,37 @@ def test_an_admin_adds_a_practitioner_who_then_signs_in(desk_page: Page, live_ap
     enrol(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Review queue")
     expect(page.get_by_role("link", name="Audit log")).to_have_count(0)  # not for practitioners
+
+
+def test_an_admin_sets_up_the_clinic_and_patients_see_it(desk_page: Page, live_app: Flask) -> None:
+    page = desk_page
+    with live_app.app_context():
+        make_user(email="head@clinic.test", role="admin")
+    sign_in(page, "head@clinic.test", PASSWORD)
+    enrol(page)
+
+    page.get_by_role("link", name="Go to the clinic settings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinic settings")
+    page.get_by_label("Clinic name in English").fill("Harbour Clinic")
+    page.get_by_label("Clinic name in Chinese").fill("海港中医诊所")
+    page.get_by_label("Email").fill("hello@harbour.example")
+    page.get_by_role("button", name="United Kingdom: 999 and 111").click()
+    expect(page.get_by_role("status")).to_contain_text("Filled in the numbers for United Kingdom")
+    expect(page.get_by_label("Emergency number")).to_have_value("999")
+    expect(page.get_by_label("Urgent medical advice number")).to_have_value("111")
+    expect(page.get_by_label("Clinic name in Chinese")).to_have_value("海港中医诊所")  # kept
+
+    page.get_by_label("Cupping").uncheck()
+    page.get_by_role("button", name="Save the settings").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Data controller: Name who is responsible for patients' data.")
+    expect(page.get_by_label("Clinic name in English")).to_have_value("Harbour Clinic")
+    expect(page.get_by_label("Cupping")).not_to_be_checked()
+    page.get_by_label("Data controller").fill("Harbour Clinic Ltd")
+    page.get_by_label("Data controller").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Clinic settings saved.")
+    expect(page.locator(".setup-notice")).to_have_count(0)
+
+    page.goto("/")
+    expect(page.locator(".brand")).to_have_text("Harbour Clinic")
+    expect(page.locator(".site-footer")).to_contain_text("In an emergency call 999.")

@@ -199,7 +199,6 @@ def test_a_staff_session_works_on_both_servers_and_a_sign_out_on_one_ends_it_on_
     assert live == 0
 
 
-@pytest.mark.xfail(strict=True, reason="clinic settings land with the clinic-settings branch")
 def test_a_settings_change_on_one_server_shows_on_the_other(site: Site, authenticator: Authenticator) -> None:
     patient, patient_zh = Browser("198.51.100.30"), Browser("198.51.100.31", language="zh-Hans")
     marker = secrets.token_hex(3)

@@ -5,6 +5,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -31,6 +32,8 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+# Outgoing mail, used only by the outbox worker (app/outbox.py): requests write mail to the outbox table.
+mail = Mail()
 # Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; Redis in production, since memory is per process).
 # Every limit is a route's own @limiter.limit, which Flask-Limiter checks in the view (see init_limiter).
 limiter = Limiter(key_func=get_remote_address)

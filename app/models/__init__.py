@@ -2,16 +2,20 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import REFERENCE_ALPHABET, UTCDateTime, new_reference, new_token, utcnow
+from app.models.outbox import MAIL_KINDS, OUTBOX_STATES, OutboxMail
 from app.models.screening import STATUSES, Contact, Draft, Review, StatusChange, Submission
 from app.models.staff import ROLES, StaffSession, User
 
 __all__ = [
+    "MAIL_KINDS",
+    "OUTBOX_STATES",
     "REFERENCE_ALPHABET",
     "ROLES",
     "STATUSES",
     "AuditEvent",
     "Contact",
     "Draft",
+    "OutboxMail",
     "Review",
     "StaffSession",
     "StatusChange",

@@ -117,6 +117,14 @@ class TestingConfig(Config):
     SCREENING_START_LIMIT = SCREENING_STEP_LIMIT = INTAKE_SEND_LIMIT = INTAKE_WITHDRAW_LIMIT = "100000 per hour"
     API_SUBMIT_LIMIT = "100000 per hour"
     INTAKE_MIN_SECONDS = 0
+    # No outbound mail from tests, whatever the environment says: nothing listens on port 1, and the outbox tests
+    # point these at an SMTP server of their own on this machine.
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 1
+    MAIL_USERNAME = MAIL_PASSWORD = None
+    MAIL_USE_TLS = MAIL_USE_SSL = False
+    CLINIC_INBOX = CLINIC_NAME = None
+    PUBLIC_BASE_URL = "http://localhost"
 
 
 class ProductionConfig(Config):

@@ -421,8 +421,11 @@ def test_send_loop_keeps_sending_and_stops_on_sigterm(build, mailbox: Mailbox, d
     app = build(**mailbox.settings)
     env = {
         **os.environ,
-        "APP_CONFIG": "testing",
-        "TEST_DATABASE_URL": database_url,
+        # Development reads the MAIL_* settings from the environment (testing ignores them); its keys come from
+        # the same SECRET_KEY as the tests', so it reads the recipients they encrypted.
+        "APP_CONFIG": "development",
+        "SECRET_KEY": "testing-key",
+        "DATABASE_URL": database_url,
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(mailbox.port),
         "PYTHONPATH": str(ROOT),

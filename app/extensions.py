@@ -49,6 +49,10 @@ def init_limiter(app: Flask) -> None:
     a route's decorated limits again inside the view. With no app-wide limits the first look finds nothing, yet it was
     a fifth of the cost of a bare page here, paid by every patient page. Set any of ``_APP_WIDE_LIMITS`` and it stays.
     """
+    # The one Limiter serves every app made in this process (tests make many), and it keeps the default and application
+    # limits of the first app that configured any: start each app from its own configuration instead.
+    limiter.limit_manager.set_default_limits([])
+    limiter.limit_manager.set_application_limits([])
     limiter.init_app(app)
     if not any(app.config.get(name) for name in _APP_WIDE_LIMITS):
         app.before_request_funcs[None].remove(limiter._check_request_limit)

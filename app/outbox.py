@@ -33,7 +33,8 @@ from app.models.outbox import MAX_ERROR_LENGTH
 
 log = logging.getLogger(__name__)
 
-# Failures of one message (the server refused it); anything else is the server itself away, which ends the pass.
+# The server refused one message: the pass goes on. Any other OSError (no connection, a timeout, a server that will
+# not talk) is the server itself, and ends the pass; any other error is the mail's own (see _deliver).
 MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
@@ -69,7 +70,7 @@ class Claimed:
     kind: str
     token: str
     attempt: int
-    recipient: str
+    recipient_enc: bytes | None
     subject: str
     body: str
 
@@ -126,8 +127,7 @@ def claim(now: datetime) -> Claimed | None:
             ).where(OutboxMail.id == candidate)
         ).one()
         db.session.commit()
-        recipient = crypto.decrypt(row.recipient_enc) if row.recipient_enc is not None else ""
-        return Claimed(candidate, row.kind, token, row.attempts, recipient, row.subject, row.body)
+        return Claimed(candidate, row.kind, token, row.attempts, row.recipient_enc, row.subject, row.body)
 
 
 def send_due(now: datetime | None = None) -> Pass:
@@ -154,17 +154,22 @@ def send_due(now: datetime | None = None) -> Pass:
 
 
 def _deliver(connection: object, found: Claimed) -> Exception | None:
-    """Send one claimed mail on ``connection`` (opened on first use); the failure, if any, is returned."""
-    config = current_app.config
-    message = EmailMessage(
-        subject=found.subject,
-        body=found.body,
-        from_email=config["MAIL_DEFAULT_SENDER"],
-        to=[found.recipient],
-        headers={"Auto-Submitted": "auto-generated"},
-        connection=connection,
-    )
+    """Send one claimed mail on ``connection`` (opened on first use); the failure, if any, is returned.
+
+    Anything that goes wrong is this mail's failure, recorded and retried like a refusal: a recipient the keys cannot
+    read (``ENCRYPTION_KEYS`` changed without ``flask keys rotate``) ends up failed, not in a worker that crashes on it.
+    """
     try:
+        if found.recipient_enc is None:
+            raise ValueError("no recipient")
+        message = EmailMessage(
+            subject=found.subject,
+            body=found.body,
+            from_email=current_app.config["MAIL_DEFAULT_SENDER"],
+            to=[crypto.decrypt(found.recipient_enc)],
+            headers={"Auto-Submitted": "auto-generated"},
+            connection=connection,
+        )
         message.send()
     except Exception as error:
         return error

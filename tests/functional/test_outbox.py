@@ -20,12 +20,13 @@ from typing import Any
 
 import pytest
 import time_machine
+from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
-from app import advice, catalogues, crypto, outbox
+from app import advice, catalogues, create_app, crypto, outbox
 from app.extensions import db
 from app.models import Contact, OutboxMail, Submission, utcnow
 from app.models.outbox import CLINIC_INBOX, PATIENT_CONFIRMATION
@@ -403,7 +404,27 @@ def test_many_claims_at_once_on_one_mail_get_it_once(build) -> None:  # type: ig
         thread.join(timeout=60)
     won = [c for c in claims if c is not None]
     assert len(claims) == len(apps) and len(won) == 1
-    assert won[0].recipient == INBOX and won[0].attempt == 1
+    assert won[0].subject == "once" and won[0].attempt == 1
+
+
+def test_a_recipient_the_keys_cannot_read_fails_that_mail_not_the_worker(build, mailbox: Mailbox) -> None:  # type: ignore[no-untyped-def]
+    sent(build(ENCRYPTION_KEYS=Fernet.generate_key().decode()).test_client())
+    other_keys = build(OUTBOX_MAX_ATTEMPTS=1, ENCRYPTION_KEYS=Fernet.generate_key().decode(), **mailbox.settings)
+    done = worker_pass(other_keys)
+    assert (done.sent, done.failed, done.server_away) == (0, 1, False)
+    assert [(m.state, m.last_error) for m in queued(other_keys)] == [("failed", "InvalidToken")]
+    assert mailbox.received == []
+
+
+def test_production_warns_when_links_in_mail_would_not_reach_the_site(database_url: str, caplog) -> None:  # type: ignore[no-untyped-def]
+    from tests.functional.test_database import GOOD_KEY, OTHER_PRODUCTION_KEYS
+
+    settings = {"SECRET_KEY": GOOD_KEY, "SQLALCHEMY_DATABASE_URI": database_url, **OTHER_PRODUCTION_KEYS}
+    create_app({"APP_CONFIG": "production", "PUBLIC_BASE_URL": "http://localhost:5000", **settings})
+    assert "PUBLIC_BASE_URL is not an https:// address" in caplog.text
+    caplog.clear()
+    create_app({"APP_CONFIG": "production", "PUBLIC_BASE_URL": BASE, **settings})
+    assert "PUBLIC_BASE_URL" not in caplog.text
 
 
 def test_a_claim_whose_worker_died_is_taken_over_when_its_lease_ends(mail_app: Flask, mailbox: Mailbox) -> None:

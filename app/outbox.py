@@ -165,7 +165,6 @@ def _deliver(connection: object, found: Claimed) -> Exception | None:
         message = EmailMessage(
             subject=found.subject,
             body=found.body,
-            from_email=current_app.config["MAIL_DEFAULT_SENDER"],
             to=[crypto.decrypt(found.recipient_enc)],
             headers={"Auto-Submitted": "auto-generated"},
             connection=connection,

@@ -16,6 +16,11 @@ from typing import ClassVar
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
 
 
+def _flag(name: str) -> bool:
+    """An on/off setting from the environment: 1, true, yes or on (any case) mean on."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     # None means "a SQLite file in the instance folder", resolved by the factory once the path is known.
@@ -70,6 +75,29 @@ class Config:
     # Personal data at rest (see app/crypto.py). Unset: keys derived from SECRET_KEY, for development only.
     ENCRYPTION_KEYS = os.environ.get("ENCRYPTION_KEYS")
     HASH_KEY = os.environ.get("HASH_KEY")
+    # Outgoing mail, Flask-Mailman's settings. Requests only write mail to the outbox table; the worker
+    # (`flask outbox send`, app/outbox.py) sends it. SMTP under testing too (Flask-Mailman would keep it in memory).
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "clinic@localhost")
+    # Seconds to wait for the mail server: a server that hangs must not hold the worker (or its claims) for long.
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
+    # Where links in mail point: the site as people reach it, never the Host header of the request that wrote the mail.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
+    # The outbox worker: retries wait OUTBOX_RETRY_SECONDS, doubling each time up to OUTBOX_RETRY_CAP_SECONDS; after
+    # OUTBOX_MAX_ATTEMPTS a mail is "failed" and waits for an admin (/admin/outbox). A mail a worker has claimed is
+    # left to it for OUTBOX_LEASE_SECONDS (longer than any send can take), then another worker may take it over.
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+    OUTBOX_RETRY_CAP_SECONDS = int(os.environ.get("OUTBOX_RETRY_CAP_SECONDS", "3600"))
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+    # Sent and failed mail is deleted by `flask purge` this long after it was written.
+    OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 
 
 class DevelopmentConfig(Config):
@@ -86,6 +114,13 @@ class TestingConfig(Config):
     SCREENING_START_LIMIT = SCREENING_STEP_LIMIT = INTAKE_SEND_LIMIT = INTAKE_WITHDRAW_LIMIT = "100000 per hour"
     API_SUBMIT_LIMIT = "100000 per hour"
     INTAKE_MIN_SECONDS = 0
+    # No outbound mail from tests, whatever the environment says: nothing listens on port 1, and the outbox tests
+    # point these at an SMTP server of their own on this machine.
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 1
+    MAIL_USERNAME = MAIL_PASSWORD = None
+    MAIL_USE_TLS = MAIL_USE_SSL = False
+    PUBLIC_BASE_URL = "http://localhost"
 
 
 class ProductionConfig(Config):
@@ -114,6 +149,12 @@ class ProductionConfig(Config):
         if not isinstance(hash_key, str) or len(hash_key) < 32:
             raise RuntimeError(
                 "Set HASH_KEY to a random value of at least 32 characters (`flask keys generate --hash-key`)."
+            )
+        if not str(settings.get("PUBLIC_BASE_URL", "")).startswith("https://"):
+            # Not refused: a site can run before its mail is set up. Links in mail would point at the wrong place.
+            logging.getLogger("app.config").warning(
+                "PUBLIC_BASE_URL is not an https:// address: links in notification mail will not reach the site; "
+                "set it to the address people use, e.g. https://clinic.example."
             )
         if str(settings.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
             # Not refused: one worker process is a valid deployment. With more, each counts on its own.

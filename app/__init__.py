@@ -11,7 +11,7 @@ from flask import Flask
 from flask_login import current_user
 
 import config as settings
-from app.extensions import babel, csrf, db, init_limiter, login_manager, migrate
+from app.extensions import babel, csrf, db, init_limiter, login_manager, mail, migrate
 from app.responses import AppResponse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +99,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = None  # sessions are checked server-side instead (app/auth.py)
     init_limiter(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

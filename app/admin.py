@@ -1,4 +1,5 @@
-"""Administration (blueprint ``admin``): staff accounts, the clinic's settings and the audit trail. Admins only.
+"""Administration (blueprint ``admin``): staff accounts, the clinic's settings, the audit trail and the mail outbox.
+Admins only.
 
 Every change to an account is audited as user administration (``app.accounts``); an admin cannot lock themselves
 out, so there is always an active admin. One-time passwords are shown once, in the answer to the post that made
@@ -14,16 +15,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
-from app import accounts, audit, clinic
+from app import accounts, audit, clinic, crypto, outbox
 from app.clinic_form import ClinicForm
 from app.extensions import db
 from app.field_checks import CleanText, DayField, WholeNumberField
 from app.guards import require_staff
-from app.models import ROLES, AuditEvent, User
+from app.models import ROLES, AuditEvent, OutboxMail, Submission, User
+from app.models.outbox import CLINIC_INBOX
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 require_staff(bp, "admin")
@@ -31,6 +33,7 @@ require_staff(bp, "admin")
 ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
 OUTCOMES = ("success", "failure", "denied")
 AUDIT_PAGE_SIZE = 50
+OUTBOX_PAGE_SIZE = 200
 
 
 class NewUserForm(FlaskForm):
@@ -226,3 +229,43 @@ def _audit_query(filters: dict[str, Any]) -> Select[tuple[AuditEvent]]:
     if "until" in filters:
         query = query.where(AuditEvent.at < datetime.combine(filters["until"] + timedelta(days=1), time(), UTC))
     return query
+
+
+@bp.get("/outbox")
+def outbox_page() -> ResponseReturnValue:
+    """Mail not sent yet and mail that failed, failed first, oldest first; reading the list is audited.
+
+    A patient's address is not shown (the intake's own page has it, for those allowed): a mail is named by whom it is
+    for and its intake's reference. The clinic's inbox address is shown, since a wrong one is a reason mail fails.
+    """
+    waiting = OutboxMail.state.in_(("pending", "failed"))
+    total = db.session.scalar(select(func.count()).select_from(OutboxMail).where(waiting)) or 0
+    rows = db.session.execute(
+        select(OutboxMail, Submission.reference)
+        .outerjoin(Submission, Submission.id == OutboxMail.submission_id)
+        .where(waiting)
+        .order_by(case((OutboxMail.state == "failed", 0), else_=1), OutboxMail.created_at, OutboxMail.id)
+        .limit(OUTBOX_PAGE_SIZE)
+    ).all()
+    inboxes = {
+        queued.id: crypto.decrypt(queued.recipient_enc)
+        for queued, _ in rows
+        if queued.kind == CLINIC_INBOX and queued.recipient_enc is not None
+    }
+    audit.record("list", target="outbox", count=len(rows))
+    db.session.commit()
+    return render_template("admin/outbox.html", rows=rows, total=total, inboxes=inboxes)
+
+
+@bp.post("/outbox/<id:mail_id>/send-again")
+def send_mail_again(mail_id: int) -> ResponseReturnValue:
+    """Make a failed mail (or one waiting for its next try) due now, for the next pass of the worker."""
+    queued = db.session.get(OutboxMail, mail_id) or abort(404)
+    was = queued.state
+    if outbox.send_again(queued):
+        audit.record("outbox_send_again", target=f"outbox:{queued.id}", kind=queued.kind, was=was)
+        db.session.commit()
+        flash(f"Mail {queued.id} will be sent at the worker's next pass.")
+    else:
+        flash(f"Mail {queued.id} is already sent or being sent: nothing to do.")
+    return redirect(url_for(".outbox_page"), 303)

@@ -15,7 +15,7 @@ from app.questionnaire import PATTERNS, SIGNALS, Questionnaire, current
 
 
 def register(app: Flask) -> None:
-    from app import cli_clinic, cli_intake, cli_records, cli_seed, cli_users
+    from app import cli_clinic, cli_intake, cli_outbox, cli_records, cli_seed, cli_users
 
     app.cli.add_command(assess_command)
     app.cli.add_command(rules_command)
@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     cli_seed.register(app)
     cli_records.register(app)
     cli_clinic.register(app)
+    cli_outbox.register(app)
 
 
 def _dump(data: object) -> str:

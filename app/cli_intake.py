@@ -18,11 +18,12 @@ keys = AppGroup("keys", help="Encryption and hash keys for personal data at rest
 @click.command("purge")
 @with_appcontext
 def purge_command() -> None:
-    """Delete what is past its retention period: expired drafts, old self-checks, intake past retention.
+    """Delete what is past its retention period: expired drafts, old self-checks, intake past retention, and sent or
+    failed mail.
 
     Safe to run as often as you like (e.g. daily from cron or a systemd timer): a second run deletes nothing more.
-    Periods come from DRAFT_LIFETIME, SCREEN_RETENTION_DAYS and INTAKE_RETENTION_DAYS. Each run leaves an audit
-    entry with the counts only.
+    Periods come from DRAFT_LIFETIME, SCREEN_RETENTION_DAYS, INTAKE_RETENTION_DAYS and OUTBOX_RETENTION_DAYS. Each
+    run leaves an audit entry with the counts only.
     """
     config = current_app.config
     counts = intake_service.purge(
@@ -30,6 +31,7 @@ def purge_command() -> None:
         draft_lifetime=config["DRAFT_LIFETIME"],
         screen_days=config["SCREEN_RETENTION_DAYS"],
         intake_days=config["INTAKE_RETENTION_DAYS"],
+        outbox_days=config["OUTBOX_RETENTION_DAYS"],
     )
     db.session.commit()
     click.echo(
@@ -37,6 +39,7 @@ def purge_command() -> None:
         f"{config['SCREEN_RETENTION_DAYS']} days and {counts['intakes']} intake submissions past "
         f"{config['INTAKE_RETENTION_DAYS']} days."
     )
+    click.echo(f"Deleted {counts['mails']} sent or failed mails older than {config['OUTBOX_RETENTION_DAYS']} days.")
 
 
 @keys.command("generate")
@@ -60,8 +63,9 @@ def rotate() -> None:
     counts = intake_service.rotate_keys()
     db.session.commit()
     click.echo(
-        f"Re-encrypted {counts['contacts']} contact records and {counts['staff_secrets']} staff two-factor secrets "
-        "with the newest key. Older keys can now be removed from ENCRYPTION_KEYS."
+        f"Re-encrypted {counts['contacts']} contact records, {counts['staff_secrets']} staff two-factor secrets "
+        f"and {counts['mails']} mail recipients with the newest key. Older keys can now be removed from "
+        "ENCRYPTION_KEYS."
     )
 
 

@@ -38,13 +38,14 @@ MAX_TYPED_LENGTH = 5000
 UNUSUAL_CHARACTERS = _l("Please remove the invisible or unusual characters from this field, then try again.")
 FORM_SALT = "intake-form"  # separates these signatures from any other use of SECRET_KEY
 
-# Where each problem is shown, for the links in the error summary.
+# Where each problem is shown, in page order, for the links in the error summary.
 ANCHORS = {
     "full_name": "full_name",
     "birth": "dob_day",
     "age": "age",
     "phone": "phone",
     "email": "email",
+    "confirm_by_email": "confirm_by_email",
     "preferred_contact": "q-preferred_contact",
     "preferred_times": "q-preferred_times",
     "message": "message",
@@ -73,6 +74,7 @@ class ContactForm(FlaskForm):
     age = StringField(_l("Or your age, in years"))
     phone = StringField(_l("Phone number"))
     email = StringField(_l("Email address"))
+    confirm_by_email = BooleanField(_l("Email me a confirmation with my reference code and private link"))
     preferred_contact = StringField(_l("How should the clinic contact you?"))
     preferred_times = SelectMultipleField(_l("Good times to contact you (optional)"), validate_choice=False)
     message = TextAreaField(_l("Anything you would like the clinic to know (optional)"))
@@ -109,12 +111,14 @@ class ContactForm(FlaskForm):
         birth, age = self._birth(now.date())
         phone, email = self._channels(region)
         method = self._method(phone, email)
+        confirm = self._confirmation()
         times = self._times()
         message = self._typed("message", self.message)
         if len(message) > MAX_MESSAGE_LENGTH:
             self.problems["message"] = _l("Please keep your message to 1,000 characters or fewer.")
         signature = self._consent(name)
         self._automation(csrf_ok, now, min_seconds)
+        self.problems = {key: self.problems[key] for key in ANCHORS if key in self.problems}  # in page order
         if self.problems or self.notice or name is None or method is None or signature is None:
             return None
         details = ContactDetails(
@@ -126,6 +130,7 @@ class ContactForm(FlaskForm):
             preferred_contact=method,
             preferred_times=times,
             message=message,
+            confirm_by_email=confirm,
         )
         return details, Consent(notice_version=privacy.VERSION, signature=signature, at=now)
 
@@ -214,6 +219,15 @@ class ContactForm(FlaskForm):
                 "Please give a phone number or an email address (or both), so the clinic can reach you."
             )
         return phone, email
+
+    def _confirmation(self) -> bool:
+        """The confirmation goes to the email address given: asked for without one, the box is a problem."""
+        wanted = bool(self.confirm_by_email.data)
+        if wanted and not (self.email.data or "").strip() and "email" not in self.problems:
+            self.problems["confirm_by_email"] = _l(
+                "To get a confirmation by email, please give your email address above, or untick this box."
+            )
+        return wanted
 
     def _method(self, phone: str | None, email: str | None) -> str | None:
         method = (self.preferred_contact.data or "").strip()

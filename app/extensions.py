@@ -5,6 +5,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -31,6 +32,8 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+# Outgoing mail, used only by the outbox worker (app/outbox.py): requests write mail to the outbox table.
+mail = Mail()
 # Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; Redis in production, since memory is per process).
 # Every limit is a route's own @limiter.limit, which Flask-Limiter checks in the view (see init_limiter).
 limiter = Limiter(key_func=get_remote_address)
@@ -55,6 +58,10 @@ def init_limiter(app: Flask) -> None:
     if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("redis"):
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", REDIS_TIMEOUTS)
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    # The one Limiter serves every app made in this process (tests make many), and it keeps the default and application
+    # limits of the first app that configured any: start each app from its own configuration instead.
+    limiter.limit_manager.set_default_limits([])
+    limiter.limit_manager.set_application_limits([])
     limiter.init_app(app)
     if not any(app.config.get(name) for name in _APP_WIDE_LIMITS):
         app.before_request_funcs[None].remove(limiter._check_request_limit)

@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import TooManyRequests
 
-from app import advice, clinic, intake_service, privacy, services
+from app import advice, clinic, i18n, intake_service, privacy, services
 from app.contact_form import ANCHORS, ContactForm
 from app.errors import RETRY_AFTER_SECONDS, worth_retrying
 from app.extensions import db, limiter
@@ -75,7 +75,7 @@ def _send(public_id: str) -> ResponseReturnValue:
     checked = form.check(region=config["PHONE_REGION"], now=utcnow(), min_seconds=config["INTAKE_MIN_SECONDS"])
     if checked is None or issued is None:
         return _render_form(public_id, submission, form), 422
-    outcome = intake_service.send_to_clinic(submission, *checked, form_token=issued[0])
+    outcome = intake_service.send_to_clinic(submission, *checked, form_token=issued[0], language=i18n.language())
     db.session.commit()
     if outcome == "already_sent":
         return render_template("intake/already_sent.html", submission=submission)

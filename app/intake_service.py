@@ -14,11 +14,22 @@ from typing import Any, Literal
 from flask import current_app, has_request_context, request
 from sqlalchemy import and_, delete, func, or_, select
 
-from app import crypto, privacy
+from app import crypto, notifications, privacy
 from app.contact_values import InvalidContact, display_phone, normalise_email, normalise_name, normalise_phone
 from app.database import begin_write
 from app.extensions import db
-from app.models import REFERENCE_ALPHABET, AuditEvent, Contact, Draft, StatusChange, Submission, User, utcnow
+from app.models import (
+    REFERENCE_ALPHABET,
+    AuditEvent,
+    Contact,
+    Draft,
+    OutboxMail,
+    StatusChange,
+    Submission,
+    User,
+    utcnow,
+)
+from app.models.outbox import PATIENT_CONFIRMATION
 from app.services import idempotency_key
 
 CONTACT_METHODS = ("phone", "sms", "email")
@@ -42,6 +53,8 @@ class ContactDetails:
     preferred_contact: str
     preferred_times: tuple[str, ...]
     message: str
+    # The person asked for a confirmation by email (their reference code and private link): needs ``email``.
+    confirm_by_email: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,11 +109,14 @@ def send_to_clinic(
     *,
     form_token: str,
     notice_version: str = privacy.VERSION,
+    language: str | None = None,
 ) -> SendOutcome:
     """Make a screening an intake: store the contact details encrypted, with the consent that allows it.
 
     Once per submission and per form: a repeated post of the same form (a double click, a retry after an outage)
     answers "repeat", another form for a submission already sent answers "already_sent"; neither changes anything.
+    The mail it calls for (``app.notifications``) joins the same transaction: committed with the intake or not at
+    all. A confirmation the person asked for is in ``language`` (default: the language of their screening).
     """
     if consent.notice_version != notice_version or not normalise_name(consent.signature):
         raise ConsentMissing("consent needs the current notice version and a signature")
@@ -140,6 +156,12 @@ def send_to_clinic(
     locked.status = "new"
     locked.intake_at = consent.at
     locked.status_changed_at = consent.at
+    db.session.flush()
+    notifications.intake_received(
+        locked,
+        confirm_to=details.email if details.confirm_by_email else None,
+        language=language or locked.language,
+    )
     db.session.flush()
     return "sent"
 
@@ -230,8 +252,9 @@ def withdraw(submission: Submission, now: datetime | None = None) -> None:
 def erase_submission(submission: Submission, actor: User | None, *, now: datetime | None = None) -> None:
     """Erase the personal data of a submission, keeping a non-identifying stub and audit record.
 
-    The contact details and the practitioner's review are deleted; answers and result are emptied; the status
-    becomes "withdrawn" so the queue still shows that something was withdrawn. ``actor`` is the staff member
+    The contact details, the practitioner's review and any confirmation mail to the person (it holds their address)
+    are deleted; answers and result are emptied; the status becomes "withdrawn" so the queue still shows that
+    something was withdrawn. ``actor`` is the staff member
     erasing on request, or None when the person withdraws it themselves.
     """
     now = now or utcnow()
@@ -239,6 +262,9 @@ def erase_submission(submission: Submission, actor: User | None, *, now: datetim
     previous = submission.status
     submission.contact = None
     submission.review = None
+    _delete(
+        delete(OutboxMail).where(OutboxMail.submission_id == submission.id, OutboxMail.kind == PATIENT_CONFIRMATION)
+    )
     submission.answers = {}
     submission.result = dict(ERASED_RESULT)
     submission.urgent = False
@@ -255,12 +281,19 @@ def erase_submission(submission: Submission, actor: User | None, *, now: datetim
 
 
 def purge(
-    now: datetime, *, draft_lifetime: timedelta, screen_days: int, intake_days: int, actor: User | None = None
+    now: datetime,
+    *,
+    draft_lifetime: timedelta,
+    screen_days: int,
+    intake_days: int,
+    outbox_days: int,
+    actor: User | None = None,
 ) -> dict[str, int]:
     """Delete what is past its retention period; running it again deletes nothing more. Returns the counts.
 
     Drafts untouched for ``draft_lifetime``; plain self-screens older than ``screen_days``; intake (and withdrawn
-    stubs) ``intake_days`` after the case was closed or withdrawn, or after it was sent if still open.
+    stubs) ``intake_days`` after the case was closed or withdrawn, or after it was sent if still open; sent and
+    failed mail ``outbox_days`` after it was written (mail still to be sent is kept, unless its intake goes).
     """
     begin_write()
     intake_cutoff = now - timedelta(days=intake_days)
@@ -278,6 +311,11 @@ def purge(
         "drafts": _delete(delete(Draft).where(Draft.updated_at < now - draft_lifetime)),
         "screens": _delete(delete(Submission).where(expired_screen)),
         "intakes": _delete(delete(Submission).where(expired_intake)),
+        "mails": _delete(
+            delete(OutboxMail).where(
+                OutboxMail.state.in_(("sent", "failed")), OutboxMail.created_at < now - timedelta(days=outbox_days)
+            )
+        ),
     }
     _audit("purge", None, actor, **counts)
     db.session.flush()
@@ -285,7 +323,7 @@ def purge(
 
 
 def _delete(statement: Any) -> int:
-    # Contact, review and status rows go with their submission through ON DELETE CASCADE.
+    # Contact, review, status and outbox rows go with their submission through ON DELETE CASCADE.
     result = db.session.execute(statement.execution_options(synchronize_session=False))
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -312,7 +350,13 @@ def rotate_keys() -> dict[str, int]:
         assert user.totp_secret_enc is not None
         user.totp_secret_enc = crypto.rotate(user.totp_secret_enc)
         staff += 1
-    counts = {"contacts": contacts, "staff_secrets": staff}
+    mails = 0
+    # A mail's recipient (a patient's address, for a confirmation) until it is sent.
+    for queued in db.session.scalars(select(OutboxMail).where(OutboxMail.recipient_enc.is_not(None))):
+        assert queued.recipient_enc is not None
+        queued.recipient_enc = crypto.rotate(queued.recipient_enc)
+        mails += 1
+    counts = {"contacts": contacts, "staff_secrets": staff, "mails": mails}
     _audit("keys_rotate", None, None, **counts)
     db.session.flush()
     return counts

@@ -38,6 +38,20 @@
     updateConditions();
   }
 
+  // A choice that needs a field filled in (the email confirmation needs the address) shows once it is; hidden, it
+  // is unticked, so nothing hidden is sent. One with a problem to fix stays in view.
+  document.querySelectorAll("[data-shown-with]").forEach(function (block) {
+    var field = document.getElementById(block.getAttribute("data-shown-with"));
+    if (!field) return;
+    function update() {
+      var shown = field.value.trim() !== "" || block.classList.contains("has-error");
+      block.hidden = !shown;
+      if (!shown) block.querySelectorAll('input[type="checkbox"]').forEach(function (box) { box.checked = false; });
+    }
+    field.addEventListener("input", update);
+    update();
+  });
+
   // Where to start after a step is sent. A page re-shown with problems starts at their list, so screen readers
   // announce it. A new step starts at its first heading (the refer notice comes before "Your result"), so a screen
   // reader reads the new step and the next Tab goes to its first question instead of back through the header.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import smtplib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,20 @@ from app import create_app, passwords
 from app.auth import SESSION_KEY
 from app.extensions import db
 from app.models import StaffSession, User
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True)
+def no_outbound_mail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mail from a test reaches only an SMTP server on this machine (``tests/smtp.py``), never anyone's inbox."""
+    connect = smtplib.SMTP.connect
+
+    def local_only(self: smtplib.SMTP, host: str = "localhost", port: int = 0, source_address: Any = None) -> Any:
+        assert host in LOOPBACK, f"a test tried to send mail through {host}"
+        return connect(self, host, port, source_address)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", local_only)
 
 
 def _reset_schema(url: str) -> None:

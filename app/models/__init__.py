@@ -3,11 +3,14 @@
 from app.models.audit import AuditEvent
 from app.models.base import REFERENCE_ALPHABET, UTCDateTime, new_reference, new_token, utcnow
 from app.models.clinic import SETTINGS_ROW, ClinicSettings
+from app.models.outbox import MAIL_KINDS, OUTBOX_STATES, OutboxMail
 from app.models.screening import DONE_STATUSES, STATUSES, Contact, Draft, Review, StatusChange, Submission
 from app.models.staff import ROLES, StaffSession, User
 
 __all__ = [
     "DONE_STATUSES",
+    "MAIL_KINDS",
+    "OUTBOX_STATES",
     "REFERENCE_ALPHABET",
     "ROLES",
     "SETTINGS_ROW",
@@ -16,6 +19,7 @@ __all__ = [
     "ClinicSettings",
     "Contact",
     "Draft",
+    "OutboxMail",
     "Review",
     "StaffSession",
     "StatusChange",

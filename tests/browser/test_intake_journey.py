@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Contact, Submission
+from app.models import Contact, OutboxMail, Submission
 from app.questionnaire import current
 from tests.answers import typical_answers
 from tests.browser.answering import answer_step
@@ -45,7 +45,12 @@ def test_send_to_the_clinic_and_withdraw_on_a_phone(phone_page: Page, live_app: 
     page.get_by_label("Month", exact=True).fill("11")
     page.get_by_label("Year", exact=True).fill("1975")
     page.get_by_label("Phone number").fill("07400 123456")
+    # The confirmation by email is offered once there is an address to send it to.
+    confirm = page.locator("label[for='confirm_by_email']")
+    expect(confirm).to_be_hidden()
     page.get_by_label("Email address").fill("mei.chen@example.com")
+    expect(confirm).to_be_visible()
+    confirm.tap()
     page.locator("label[for='preferred_contact-sms']").tap()
     page.locator("label[for='preferred_times-weekday_evening']").tap()
     page.get_by_label("Anything you would like the clinic to know (optional)").fill("Mornings are worst.")
@@ -60,6 +65,7 @@ def test_send_to_the_clinic_and_withdraw_on_a_phone(phone_page: Page, live_app: 
     expect(page.locator("#preferred_contact-sms")).to_be_checked()
     expect(page.locator("#preferred_times-weekday_evening")).to_be_checked()
     expect(page.locator("#message")).to_have_value("Mornings are worst.")
+    expect(page.locator("#confirm_by_email")).to_be_checked()
     fits_the_phone(page)
 
     page.locator("label[for='consent']").tap()
@@ -73,6 +79,7 @@ def test_send_to_the_clinic_and_withdraw_on_a_phone(phone_page: Page, live_app: 
     with live_app.app_context():
         submission = db.session.scalar(select(Submission))
         assert submission is not None and submission.kind == "intake"
+        assert db.session.scalars(select(OutboxMail.kind)).all() == ["patient_confirmation"]
 
     page.get_by_role("link", name="Withdraw and erase my details").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw and erase your details?")
@@ -81,6 +88,7 @@ def test_send_to_the_clinic_and_withdraw_on_a_phone(phone_page: Page, live_app: 
     expect(page.locator("body")).not_to_contain_text("Kidney Deficiency")
     with live_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Contact)) == 0
+        assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 0  # it held their address
         erased = db.session.scalar(select(Submission))
         assert erased is not None and erased.status == "withdrawn" and erased.answers == {}
 

@@ -13,6 +13,9 @@ import io
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from app import outbox
+from app.extensions import db
+from app.models.outbox import CLINIC_INBOX, PATIENT_CONFIRMATION
 from tests.browser.audit import audit
 from tests.conftest import PASSWORD, make_user
 from tests.practitioner import COLD_DAMP, URGENT, reference_of, sent
@@ -22,6 +25,11 @@ def test_staff_pages_pass_axe(desk_page: Page, live_app: Flask) -> None:
     page = desk_page
     with live_app.app_context():
         make_user(email="head@clinic.test", role="admin")
+        failed = outbox.add(CLINIC_INBOX, "intake@clinic.test", "New intake", "A test mail.", "en", submission_id=None)
+        failed.state, failed.attempts, failed.last_error = "failed", 8, "ConnectionRefusedError"
+        outbox.add(PATIENT_CONFIRMATION, "mei@example.com", "Received", "A test mail.", "en", submission_id=None)
+        db.session.commit()
+        failed_id = failed.id
     wanted = sent(live_app, COLD_DAMP, name="Mei Chen", email="mei.chen@example.com", phone="+447400555666")
     sent(live_app, URGENT, name="Urgent Person", email="urgent@example.com", phone="+447400111222")
     reference = reference_of(live_app, wanted)
@@ -65,14 +73,16 @@ def test_staff_pages_pass_axe(desk_page: Page, live_app: Flask) -> None:
     audit(page)
 
     expect(page.locator(".setup-notice")).to_be_visible()  # audited with every page until the clinic is set up
-    for link, heading in (
-        ("Staff accounts", "Staff accounts"),
-        ("Audit log", "Audit log"),
-        ("Clinic settings", "Clinic settings"),
-    ):
+    for link, heading in (("Staff accounts", "Staff accounts"), ("Audit log", "Audit log"), ("Outbox", "Outbox")):
         page.locator(".staff-nav").get_by_role("link", name=link).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         audit(page)
+    page.get_by_role("button", name=f"Send again mail {failed_id}").click()
+    expect(page.get_by_role("status")).to_contain_text("will be sent at the worker's next pass")
+    audit(page)
+    page.locator(".staff-nav").get_by_role("link", name="Clinic settings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinic settings")
+    audit(page)
     page.get_by_role("button", name="Save the settings").click()
     expect(page.locator("#error-summary")).to_be_visible()
     audit(page)  # the settings refused, with their problems

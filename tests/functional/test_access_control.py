@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import pytest
 from werkzeug.routing import IntegerConverter, Rule
 
-from app import create_app
+from app import create_app, outbox
 from app.extensions import csrf, db
 from app.models import User
+from app.models.outbox import CLINIC_INBOX
 from app.questionnaire import current
 from app.services import record_assessment, start_draft
 from tests.answers import typical_answers
@@ -61,6 +62,7 @@ class Rows:
     token: str
     section: str
     user_id: int
+    mail_id: int
 
     def url(self, rule: Rule) -> str:
         values = {}
@@ -79,8 +81,9 @@ def rows(app) -> Rows:
     with app.app_context():
         submission = record_assessment(typical_answers(), current(), source="web")
         draft = start_draft(current(), "en")
+        mail = outbox.add(CLINIC_INBOX, "inbox@clinic.test", "A mail", "A test mail.", "en", submission_id=None)
         db.session.commit()
-        found = Rows(submission.id, submission.public_id, submission.reference, draft.token, "", 0)
+        found = Rows(submission.id, submission.public_id, submission.reference, draft.token, "", 0, mail.id)
         found.section = current().sections[0].key
     found.user_id = add_user(app, email="colleague@clinic.test").id
     return found

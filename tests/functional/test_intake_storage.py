@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 
 from app import create_app, crypto, intake_service
 from app.extensions import db
-from app.models import AuditEvent, Contact, Draft, StatusChange, Submission, User
+from app.models import AuditEvent, Contact, Draft, OutboxMail, StatusChange, Submission, User
 from tests.functional.test_database import CLOSED_PORT_URL, GOOD_KEY
 from tests.functional.test_wizard import start
 from tests.intake import EMAIL, MESSAGE, NAME, PHONE, PHONE_E164, screened, sent
@@ -130,7 +130,7 @@ def test_newest_intake_first_when_one_address_sent_several(app: Flask) -> None:
 def test_rotation_re_encrypts_everything_with_the_newest_key_and_keeps_it_readable(configured) -> None:
     old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     old = configured(ENCRYPTION_KEYS=old_key)
-    sent(old.test_client())
+    sent(old.test_client(), confirm_by_email="y")  # the confirmation's recipient waits in the outbox, encrypted
     with old.app_context():
         db.session.add(User(email="p@example.com", role="practitioner", password_hash="x"))
         db.session.scalar(select(User)).totp_secret_enc = crypto.encrypt("JBSWY3DPEHPK3PXP")  # type: ignore[union-attr]
@@ -140,7 +140,7 @@ def test_rotation_re_encrypts_everything_with_the_newest_key_and_keeps_it_readab
     both = configured(ENCRYPTION_KEYS=f"{new_key},{old_key}")
     result = both.test_cli_runner().invoke(args=["keys", "rotate"])
     assert result.exit_code == 0, result.output
-    assert "Re-encrypted 1 contact records and 1 staff two-factor secrets" in result.output
+    assert "Re-encrypted 1 contact records, 1 staff two-factor secrets and 1 mail recipients" in result.output
 
     after = raw_contact_rows(both)[0]
     assert after["name_enc"] != before["name_enc"]
@@ -155,8 +155,11 @@ def test_rotation_re_encrypts_everything_with_the_newest_key_and_keeps_it_readab
         assert user is not None and user.totp_secret_enc is not None
         assert crypto.decrypt(user.totp_secret_enc) == "JBSWY3DPEHPK3PXP"
         assert intake_service.find_by_contact(EMAIL) != []
+        mail = db.session.scalar(select(OutboxMail))
+        assert mail is not None and mail.recipient_enc is not None
+        assert crypto.decrypt(mail.recipient_enc) == EMAIL.lower()
         rotated = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "keys_rotate"))
-        assert rotated is not None and rotated.detail == {"contacts": 1, "staff_secrets": 1}
+        assert rotated is not None and rotated.detail == {"contacts": 1, "staff_secrets": 1, "mails": 1}
     with old.app_context(), pytest.raises(InvalidToken):
         intake_service.contact_details(only_submission())
 
@@ -257,8 +260,8 @@ def test_purge_removes_only_what_is_past_its_retention_and_is_idempotent(app: Fl
         assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 0  # the withdrawn one's went
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "purge").order_by(AuditEvent.id))
         assert [(e.target, e.actor_id, e.ip, e.detail, e.at) for e in events] == [
-            (None, None, None, {"drafts": 1, "screens": 1, "intakes": 2}, RUN),
-            (None, None, None, {"drafts": 0, "screens": 0, "intakes": 0}, RUN),
+            (None, None, None, {"drafts": 1, "screens": 1, "intakes": 2, "mails": 0}, RUN),
+            (None, None, None, {"drafts": 0, "screens": 0, "intakes": 0, "mails": 0}, RUN),
         ]
 
 

@@ -1,6 +1,6 @@
 """Hypothesis over the HTML surfaces: every wizard step, the intake form, the staff filters and search, the
-practitioner's assessment, the admin, sign-in, second-factor and password forms, and the headers the app reads, with
-hostile text, numbers and dates (``tests/fuzzing.py``).
+practitioner's assessment, the admin (the clinic settings among them), sign-in, second-factor and password forms,
+and the headers the app reads, with hostile text, numbers and dates (``tests/fuzzing.py``).
 
 Never a 5xx, never a stack trace in a body, and what was typed is on the page again when a form is refused. Each
 run is seeded and bounded by examples and seconds (``SECONDS`` each); with the API runs, about 35 s on SQLite and
@@ -18,11 +18,14 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import select
 
+from app import clinic
+from app.advice import THERAPY_CODES
 from app.extensions import db
 from app.input_values import Refused, clean_text
 from app.models import STATUSES, Review
 from app.questionnaire import PATTERNS, current
 from app.review import MAX_NOTES
+from tests.clinic import HARBOUR
 from tests.functional.test_two_factor import enrolled
 from tests.functional.test_wizard import start, step_url
 from tests.fuzzing import (
@@ -235,6 +238,33 @@ def test_the_new_account_form_survives_hostile_addresses(admin_client: Any) -> N
         if budget.spent():
             return
         assert_survived(post_form(admin_client, "/admin/users/new", {"email": email, "role": role}), (201, 422))
+
+    run()
+
+
+def test_the_clinic_settings_survive_hostile_values(app: Flask, admin_client: Any) -> None:
+    """Every setting, a country preset and the therapies: a page again (refused, or a preset filled in) or saved, and
+    whatever was saved is shown on a patient page."""
+    budget = Budget(SECONDS)
+    therapies = st.lists(st.one_of(st.sampled_from(THERAPY_CODES), hostile_text), max_size=5)
+
+    @fuzz_settings(60)
+    @given(
+        st.dictionaries(st.sampled_from(clinic.FIELDS), hostile_values),
+        st.one_of(st.none(), therapies),
+        st.one_of(st.none(), st.sampled_from(sorted(clinic.PRESETS)), hostile_text),
+    )
+    def run(values: dict[str, str], ticked: list[str] | None, preset: str | None) -> None:
+        if budget.spent():
+            return
+        form: dict[str, str | list[str]] = {**HARBOUR, **values}
+        if ticked is not None:
+            form["therapies"] = ticked
+        if preset is not None:
+            form["preset"] = preset
+        response = post_form(admin_client, "/admin/clinic", form)
+        assert_survived(response, (200, 303, 422))
+        assert_survived(admin_client.get("/"), (200,))
 
     run()
 

@@ -48,8 +48,9 @@ from bench.databases import fresh_database  # noqa: E402 - needs the repository 
 from tests.answers import typical_answers  # noqa: E402
 
 HOST = "127.0.0.1"
-# Identical for both apps: two processes (one per core here), a few threads each for keep-alive connections.
-# ``--server sync`` runs both as the README's production command does instead (sync workers, no keep-alive).
+# Identical for both apps, and the production unit's (deploy/systemd/lbp-screening.service): two processes (one per core
+# here), a few threads each for keep-alive connections.
+# ``--server sync`` runs both with sync workers instead (no keep-alive), for comparison.
 SERVERS = {
     "gthread": ["--workers", "2", "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5"],
     "sync": ["--workers", "2"],

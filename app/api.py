@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from app import clinic, fhir, openapi, services
 from app.api_input import InputError, clean_answers, is_json_mimetype, load_json
 from app.extensions import db, limiter
-from app.models import Submission
 from app.questionnaire import N_, by_version, current
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -102,10 +101,10 @@ def read_assessment(public_id: str) -> Response | tuple[Response, int]:
     submission = services.submission_by_public_id(public_id) if len(public_id) <= MAX_ID_LENGTH else None
     if submission is None:
         return error_response(404, {"_": N_("There is no assessment with this id.")})
-    return jsonify(_assessment_json(submission))
+    return jsonify(_assessment_json(services.Recorded.of(submission)))
 
 
-def _assessment_json(submission: Submission | services.Recorded) -> dict[str, Any]:
+def _assessment_json(submission: services.Recorded) -> dict[str, Any]:
     """The stored assessment with its therapies as the clinic offers them now (``app.clinic.as_offered``)."""
     return {"id": submission.public_id, **clinic.as_offered(submission.result)}
 

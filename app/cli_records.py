@@ -83,7 +83,7 @@ def rescore_command(dry_run: bool) -> None:
                 changed += 1
                 counts[1] += 1
             if not dry_run:
-                submission.result = assessment.to_json()
+                submission.result = assessment.to_record()
                 submission.rules_version = assessment.rules_version
                 submission.urgent = assessment.urgent
                 submission.primary_pattern = assessment.primary

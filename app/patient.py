@@ -144,7 +144,7 @@ def result(public_id: str) -> ResponseReturnValue:
     if submission.status == "withdrawn":  # erased: only the stub is left (app/intake.py)
         return render_template("intake/withdrawn.html", submission=submission)
     q = questionnaire.by_version(submission.questionnaire_version) or abort(404)
-    result = submission.result
+    result = rules.expand(submission.result, q)
     template = "patient/urgent.html" if result["urgent"] else "patient/result.html"
     return render_template(
         template,

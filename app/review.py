@@ -29,6 +29,7 @@ from app.intake_service import contact_details
 from app.models import Review, StatusChange, Submission, User, utcnow
 from app.permissions import may_see_contact
 from app.questionnaire import PATTERNS, Question, Questionnaire, Section, by_version, chosen_options
+from app.services import assessment_json
 
 # The workflow (new → contacted → booked → seen → closed). Steps may be skipped forwards (a first call can book the
 # visit at once) and any open case can be closed (the person declines, or cannot be reached); nothing moves back.
@@ -228,12 +229,12 @@ def answers_by_section(
 def page_data(submission: Submission, viewer: User) -> dict[str, Any]:
     """What the submission page and the printable summary show; contact details only to staff allowed them."""
     questionnaire = by_version(submission.questionnaire_version)
-    result = submission.result or {}
+    result = assessment_json(submission)
     return {
         "s": submission,
         "q": questionnaire,
         "answered": answers_by_section(questionnaire, submission.answers or {}),
-        "result": submission.result,
+        "result": result,
         # As the patient's result page shows them: only what the clinic offers (the stored result keeps them all).
         "therapies": advice.offered_therapies(
             result.get("therapies", ()), result.get("cautions", ()), clinic.current().therapies

@@ -260,7 +260,7 @@ def rows(
             "questionnaire_version": questionnaire.version,
             "rules_version": assessment.rules_version,
             "answers": answers,
-            "result": assessment.to_json(),
+            "result": assessment.to_record(),
             "urgent": assessment.urgent,
             "primary_pattern": assessment.primary,
             "status": status,

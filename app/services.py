@@ -15,7 +15,7 @@ from app.database import begin_write, single_read
 from app.extensions import db
 from app.input_values import is_token
 from app.models import Draft, Submission, utcnow
-from app.questionnaire import AnswerValue, Questionnaire, Section
+from app.questionnaire import AnswerValue, Questionnaire, Section, by_version
 
 
 def idempotency_key(token: str) -> str:
@@ -35,7 +35,15 @@ class Recorded:
 
     @classmethod
     def of(cls, submission: Submission) -> Recorded:
-        return cls(submission.id, submission.public_id, submission.reference, submission.answers, submission.result)
+        return cls(
+            submission.id, submission.public_id, submission.reference, submission.answers, assessment_json(submission)
+        )
+
+
+def assessment_json(submission: Submission) -> dict[str, Any]:
+    """A stored assessment as the rules gave it: its record expanded with its own questionnaire version's labels."""
+    questionnaire = by_version(submission.questionnaire_version)
+    return rules.expand(submission.result, questionnaire) if questionnaire else dict(submission.result)
 
 
 def start_draft(questionnaire: Questionnaire, language: str) -> Draft:
@@ -110,9 +118,9 @@ def record_assessment(
     key: str | None = None,
 ) -> Recorded:
     """Assess validated answers and store them with the questionnaire and rules versions that produced the result."""
-    row = _submission_row(answers, questionnaire, source=source, language=language, key=key)
+    row, result = _submission_row(answers, questionnaire, source=source, language=language, key=key)
     begin_write()
-    return _insert_submission(row)
+    return _insert_submission(row, result)
 
 
 def record_assessment_once(
@@ -124,12 +132,12 @@ def record_assessment_once(
     language: str = "en",
 ) -> tuple[Recorded, bool]:
     """Like ``record_assessment``, once per client token: a retry returns the first submission and False."""
-    row = _submission_row(answers, questionnaire, source=source, language=language, key=idempotency_key(token))
+    row, result = _submission_row(answers, questionnaire, source=source, language=language, key=idempotency_key(token))
     begin_write()  # before the lookup, so two retries queue rather than both inserting
     existing = submission_for_token(token)
     if existing is not None:
         return Recorded.of(existing), False
-    return _insert_submission(row), True
+    return _insert_submission(row, result), True
 
 
 def submission_for_token(token: str) -> Submission | None:
@@ -147,12 +155,14 @@ def _submission_row(
     source: str,
     language: str,
     key: str | None,
-) -> dict[str, Any]:
-    """The new row's values, assessed before the write transaction: writers queue for as short a time as can be."""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The new row's values and the assessment's JSON, made before the write transaction: writers queue for as
+    short a time as can be. The row keeps the compact record (``rules.compact``)."""
     assessment = rules.assess(answers, questionnaire)
-    return {
+    result = assessment.to_json()
+    row = {
         "answers": dict(answers),
-        "result": assessment.to_json(),
+        "result": rules.compact(result),
         "source": source,
         "language": language,
         "questionnaire_version": questionnaire.version,
@@ -161,15 +171,16 @@ def _submission_row(
         "primary_pattern": assessment.primary,
         "idempotency_key": key,
     }
+    return row, result
 
 
-def _insert_submission(row: dict[str, Any]) -> Recorded:
+def _insert_submission(row: dict[str, Any], result: dict[str, Any]) -> Recorded:
     """Insert with one statement: the unit of work, and a model object, cost more than the insert on this hot path."""
     inserted = db.session.connection().execute(_INSERT_SUBMISSION, row)
     # What the columns' defaults gave (public_id, reference, created_at …) is among the inserted parameters.
     defaults = inserted.last_inserted_params()
     return Recorded(
-        inserted.inserted_primary_key[0], defaults["public_id"], defaults["reference"], row["answers"], row["result"]
+        inserted.inserted_primary_key[0], defaults["public_id"], defaults["reference"], row["answers"], result
     )
 
 

@@ -63,8 +63,10 @@ def test_the_stored_row_holds_the_clean_answers_the_result_and_its_keys(app, cli
     body = response.get_json()
     (row,) = rows(app)
     assert row.answers == current().validate(typical_answers())[0]
-    # A clinic not set up offers every therapy: the answer is the stored result, with nothing else to offer.
-    assert row.result == {key: value for key, value in body.items() if key not in ("id", "other_therapies")}
+    # A clinic not set up offers every therapy: the answer is the stored record expanded, with nothing else to offer.
+    answered = {key: value for key, value in body.items() if key not in ("id", "other_therapies")}
+    assert row.result == rules.compact(answered)
+    assert rules.expand(row.result, current()) == answered
     assert body["other_therapies"] == []
     assert row.idempotency_key == services.idempotency_key("api:row")
     assert re.fullmatch(rf"LBP-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}", row.reference)
@@ -436,7 +438,9 @@ def test_every_valid_answer_set_is_accepted(app, client, answers):
         row = db.session.scalar(select(Submission).where(Submission.public_id == body["id"]))
         assert row is not None
         assert row.answers == answers
-        assert row.result == {k: v for k, v in body.items() if k not in ("id", "other_therapies")}
+        assert rules.expand(row.result, current()) == {
+            k: v for k, v in body.items() if k not in ("id", "other_therapies")
+        }
 
 
 def test_stored_assessments_are_rate_limited_per_address(app_factory):

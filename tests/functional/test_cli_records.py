@@ -69,7 +69,7 @@ def test_rescore_brings_every_stored_result_to_the_current_rules(app, runner):
         fresh = db.session.get(Submission, old)
         assert fresh.rules_version == rules.RULES_VERSION
         assert fresh.primary_pattern == "kidney_deficiency"
-        assert fresh.result == rules.assess(fresh.answers, current()).to_json()
+        assert fresh.result == rules.assess(fresh.answers, current()).to_record()
         assert db.session.get(Submission, erased).result == {}
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "rescore")).one().detail["count"] == 1
 

@@ -40,7 +40,8 @@ def test_what_is_returned_is_what_was_stored(app):
         stored = db.session.scalars(select(Submission)).one()
     assert recorded == services.Recorded.of(stored)
     assert stored.answers == answers
-    assert stored.result == rules.assess(answers, current()).to_json()
+    assert stored.result == rules.assess(answers, current()).to_record()  # the compact record
+    assert services.assessment_json(stored) == rules.assess(answers, current()).to_json() == recorded.result
     assert (stored.source, stored.language, stored.idempotency_key) == ("web", "zh", "k" * 64)
     assert (stored.questionnaire_version, stored.rules_version) == (current().version, rules.RULES_VERSION)
     assert (stored.urgent, stored.primary_pattern) == (False, "kidney_deficiency")

@@ -40,6 +40,8 @@ from app.rules import (
     URGENT_LEVELS,
     Assessment,
     assess,
+    compact,
+    expand,
     max_points,
     reachable_for,
 )
@@ -535,6 +537,35 @@ def test_the_same_answers_in_any_order_give_the_same_result() -> None:
     first = run(answers)
     assert run(copy.deepcopy(answers)) == first
     assert run(shuffled).to_json() == first.to_json()
+
+
+# The stored record: compact, and expanded back to the assessment's JSON
+
+
+def test_a_record_keeps_what_the_rules_decided_and_leaves_out_what_the_questionnaire_and_advice_give() -> None:
+    full = run(MIXED).to_json()
+    record = compact(full)
+    assert len(json.dumps(record)) < 0.6 * len(json.dumps(full))
+    assert "disclaimer" not in record
+    assert all("name" not in t and "detail" not in t for t in record["therapies"])
+    for key in ("rules_version", "urgent", "red_flags", "primary", "secondary", "scores", "confidence", "cautions"):
+        assert record[key] == full[key]
+    # Expanded, it is the JSON again, key order included (what the API answers).
+    assert json.dumps(expand(record, CURRENT)) == json.dumps(full)
+
+
+def test_a_result_stored_whole_or_erased_comes_back_as_it_is() -> None:
+    full = run(typical_answers()).to_json()
+    assert expand(full, CURRENT) == full
+    assert expand({"erased": True}, CURRENT) == compact({"erased": True}) == {"erased": True}
+    assert expand({}, CURRENT) == {}
+
+
+@given(answer_sets())
+def test_every_assessment_survives_being_stored_as_a_record(answers: dict[str, AnswerValue]) -> None:
+    assessment = assess(answers, CURRENT)
+    assert expand(assessment.to_record(), CURRENT) == assessment.to_json()
+    json.dumps(assessment.to_record())  # plain JSON, as the column stores it
 
 
 # Properties over every valid answer set

@@ -112,6 +112,9 @@ def app_factory(database_url: str) -> Iterator[Callable[..., Flask]]:
         with extra.app_context():
             db.session.remove()
             db.engine.dispose()
+    if made:
+        # A test may build only extra apps: what they wrote must not reach the next test (tests run in random order).
+        empty_tables(make_app(database_url))
 
 
 PASSWORD = "a long and unusual passphrase"

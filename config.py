@@ -72,11 +72,11 @@ class Config:
     TRUSTED_HOSTS = [host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()] or None
     # Sent only where the site is served over HTTPS (production).
     HSTS: str | None = None
-    # Personal data at rest (see app/crypto.py). Unset: keys derived from SECRET_KEY, for development only.
+    # Personal data at rest (see app/web/crypto.py). Unset: keys derived from SECRET_KEY, for development only.
     ENCRYPTION_KEYS = os.environ.get("ENCRYPTION_KEYS")
     HASH_KEY = os.environ.get("HASH_KEY")
     # Outgoing mail, Flask-Mailman's settings. Requests only write mail to the outbox table; the worker
-    # (`flask outbox send`, app/outbox.py) sends it. SMTP under testing too (Flask-Mailman would keep it in memory).
+    # (`flask outbox send`, app/web/outbox.py) sends it. SMTP under testing too (Flask-Mailman would keep it in memory).
     MAIL_BACKEND = "smtp"
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -11,8 +11,8 @@ from flask import Flask
 from flask_login import current_user
 
 import config as settings
-from app.extensions import babel, csrf, db, init_limiter, login_manager, mail, migrate
-from app.responses import AppResponse
+from app.web.extensions import babel, csrf, db, init_limiter, login_manager, mail, migrate
+from app.web.responses import AppResponse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _development_keys(app: Flask) -> None:
     """Outside production, derive encryption and hash keys from SECRET_KEY when none are configured."""
-    from app.crypto import development_key
+    from app.web.crypto import development_key
 
     if not app.config.get("ENCRYPTION_KEYS"):
         app.config["ENCRYPTION_KEYS"] = development_key(app.config["SECRET_KEY"], "encryption")
@@ -54,13 +54,13 @@ def _development_keys(app: Flask) -> None:
 
 
 def register_logging(app: Flask) -> None:
-    from app.logs import register
+    from app.web.logs import register
 
     register(app)
 
 
 def register_database(app: Flask) -> None:
-    from app.database import engine_options
+    from app.web.database import engine_options
 
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -74,8 +74,8 @@ def register_database(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import auth, clinic, models  # noqa: F401 - auth and models register the session user loader, the tables
     from app.fragments import current_path, fragment
-    from app.i18n import install_template_gettext, select_locale, template_globals
-    from app.session_cookie import SessionInterface
+    from app.web.i18n import install_template_gettext, select_locale, template_globals
+    from app.web.session_cookie import SessionInterface
 
     app.session_interface = SessionInterface()
     db.init_app(app)
@@ -105,12 +105,12 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
-    from app.field_checks import DatabaseIdConverter
-    from app.health import bp as health_bp
     from app.intake import bp as intake_bp
     from app.patient import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
     from app.signin import bp as auth_bp
+    from app.web.field_checks import DatabaseIdConverter
+    from app.web.health import bp as health_bp
 
     app.url_map.converters["id"] = DatabaseIdConverter
     app.register_blueprint(health_bp)
@@ -124,13 +124,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app.errors import register
+    from app.web.errors import register
 
     register(app)
 
 
 def register_headers(app: Flask) -> None:
-    from app.security import register
+    from app.web.security import register
 
     register(app)
 

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app import audit, auth, passwords
-from app.extensions import db
+from app import auth, passwords
 from app.models import ROLES, User
+from app.web import audit
+from app.web.extensions import db
 
 
 def normalise_email(email: str) -> str:

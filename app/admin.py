@@ -19,13 +19,14 @@ from sqlalchemy import Select, case, func, select
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
-from app import accounts, audit, clinic, crypto, outbox
+from app import accounts, clinic
 from app.clinic_form import ClinicForm
-from app.extensions import db
-from app.field_checks import CleanText, DayField, WholeNumberField
 from app.guards import require_staff
 from app.models import ROLES, AuditEvent, OutboxMail, Submission, User
 from app.models.outbox import CLINIC_INBOX
+from app.web import audit, crypto, outbox
+from app.web.extensions import db
+from app.web.field_checks import CleanText, DayField, WholeNumberField
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 require_staff(bp, "admin")

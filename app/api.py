@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clinic, fhir, openapi, services
 from app.api_input import InputError, clean_answers, is_json_mimetype, load_json
-from app.extensions import db, limiter
 from app.questionnaire import N_, by_version, current
+from app.web.extensions import db, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

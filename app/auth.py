@@ -18,9 +18,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.database import write_apart
-from app.extensions import db, login_manager
 from app.models import StaffSession, User, utcnow
+from app.web.database import write_apart
+from app.web.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "staff_session"

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from app import clinic
 from app.clinic_form import ClinicForm
-from app.extensions import db
+from app.web.extensions import db
 
 group = AppGroup("clinic", help="Show and change the clinic's own details (as on the admin page /admin/clinic).")
 

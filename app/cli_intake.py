@@ -8,9 +8,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app import crypto, intake_service
-from app.extensions import db
+from app import intake_service
 from app.models import utcnow
+from app.web import crypto
+from app.web.extensions import db
 
 keys = AppGroup("keys", help="Encryption and hash keys for personal data at rest.")
 

@@ -1,4 +1,4 @@
-"""``flask outbox send``: deliver the mail waiting in the outbox (``app.outbox``), once or in a loop."""
+"""``flask outbox send``: deliver the mail waiting in the outbox (``app.web.outbox``), once or in a loop."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy.exc import DBAPIError
 
-from app import outbox
-from app.extensions import db
+from app.web import outbox
+from app.web.extensions import db
 
 outbox_group = AppGroup("outbox", help="Mail written by the app, sent by a worker.")
 
@@ -29,7 +29,8 @@ def send(loop: bool, interval: float) -> None:
     the mail it is sending. Any number of workers may run at once: each mail is sent by one of them. SMTP settings
     are the MAIL_* ones (docs/operations.md); mail that fails OUTBOX_MAX_ATTEMPTS times is listed on /admin/outbox.
     """
-    # What each attempt did, by mail id and kind (app.outbox logs nothing personal): what a journal or cron mail shows.
+    # What each attempt did, by mail id and kind (app.web.outbox logs nothing personal): what a journal or cron mail
+    # shows.
     logging.getLogger(outbox.__name__).setLevel(logging.INFO)
     if not loop:
         try:

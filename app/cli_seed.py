@@ -11,9 +11,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from app import seed
-from app.extensions import db
 from app.models import utcnow
 from app.questionnaire import current
+from app.web.extensions import db
 
 
 def register(app: Flask) -> None:

@@ -8,9 +8,9 @@ import click
 from flask.cli import AppGroup
 
 from app import accounts, passwords
-from app.database import begin_write
-from app.extensions import db
 from app.models import ROLES, User
+from app.web.database import begin_write
+from app.web.extensions import db
 
 users = AppGroup("users", help="Create and manage staff accounts.")
 

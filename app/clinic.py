@@ -23,14 +23,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.local import LocalProxy
 
-from app import audit
 from app.advice import THERAPY_BY_CODE, THERAPY_CODES, offered_therapies
 from app.catalogues import translate
-from app.database import begin_write, driver_scalar, single_read
-from app.errors import database_unavailable
-from app.extensions import db
 from app.models import SETTINGS_ROW, ClinicSettings, User, utcnow
 from app.questionnaire import N_
+from app.web import audit
+from app.web.database import begin_write, driver_scalar, single_read
+from app.web.errors import database_unavailable
+from app.web.extensions import db
 
 log = logging.getLogger(__name__)
 

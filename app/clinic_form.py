@@ -20,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.advice import THERAPIES
 from app.clinic import FIELDS, Clinic
 from app.contact_values import InvalidContact, display_phone, normalise_email, normalise_phone
-from app.field_checks import CleanText
+from app.web.field_checks import CleanText
 
 # A number people dial: digits in groups, an optional leading +; 2 to 15 digits (E.164's longest).
 _DIALLED = re.compile(r"\+?[0-9]+(?: [0-9]+)*")

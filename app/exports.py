@@ -16,13 +16,13 @@ from sqlalchemy.orm import selectinload
 
 from app import fhir, queue
 from app.clinical_findings import TONGUE
-from app.extensions import db
 from app.input_values import printable, printable_json
 from app.intake_service import contact_details
 from app.models import Submission
 from app.questionnaire import PATTERNS, AnswerValue, Question, by_version, current
 from app.questionnaires import VERSIONS
 from app.queue_filters import Filters
+from app.web.extensions import db
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"); tab and carriage
 # return are on OWASP's list too. Such cells are written with a leading apostrophe, which shows as text.

@@ -31,7 +31,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app import clinic
-from app.i18n import language
+from app.web.i18n import language
 
 T = TypeVar("T")
 

@@ -9,8 +9,8 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from app import audit
-from app.extensions import db
+from app.web import audit
+from app.web.extensions import db
 
 
 def require_staff(bp: Blueprint, *roles: str) -> None:

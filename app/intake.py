@@ -17,12 +17,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import TooManyRequests
 
-from app import advice, clinic, i18n, intake_service, privacy, services
+from app import advice, clinic, intake_service, privacy, services
 from app.contact_form import ANCHORS, ContactForm
-from app.errors import RETRY_AFTER_SECONDS, worth_retrying
-from app.extensions import db, limiter
 from app.intake_service import CONTACT_METHODS, CONTACT_TIMES, NotWithdrawable
 from app.models import Submission, utcnow
+from app.web import i18n
+from app.web.errors import RETRY_AFTER_SECONDS, worth_retrying
+from app.web.extensions import db, limiter
 
 bp = Blueprint("intake", __name__)
 

@@ -1,7 +1,7 @@
 """Intake use cases: send a screening to the clinic, withdraw or erase it, find it by contact, purge, rotate keys.
 
 Like ``app.services``: they take the session and flush; the view or command commits once. Contact details are
-encrypted field by field (``app.crypto``) and found again through keyed hashes of their canonical form.
+encrypted field by field (``app.web.crypto``) and found again through keyed hashes of their canonical form.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from typing import Any, Literal
 from flask import current_app, has_request_context, request
 from sqlalchemy import and_, delete, func, or_, select
 
-from app import crypto, notifications, privacy
+from app import notifications, privacy
 from app.contact_values import InvalidContact, display_phone, normalise_email, normalise_name, normalise_phone
-from app.database import begin_write
-from app.extensions import db
 from app.models import (
     REFERENCE_ALPHABET,
     AuditEvent,
@@ -31,6 +29,9 @@ from app.models import (
 )
 from app.models.outbox import PATIENT_CONFIRMATION
 from app.services import idempotency_key
+from app.web import crypto
+from app.web.database import begin_write
+from app.web.extensions import db
 
 CONTACT_METHODS = ("phone", "sms", "email")
 CONTACT_TIMES = ("weekday_morning", "weekday_afternoon", "weekday_evening", "weekend")
@@ -365,7 +366,7 @@ def rotate_keys() -> dict[str, int]:
 def _audit(action: str, target: str | None, actor: User | None, **detail: Any) -> None:
     """Append an audit event about patient data: who (staff, or nobody for the person themselves), never what.
 
-    Written directly rather than through ``app.audit.record``, because that records the client address, and a
+    Written directly rather than through ``app.web.audit.record``, because that records the client address, and a
     patient's address is personal data the trail must not keep.
     """
     staff_ip = request.remote_addr if actor is not None and has_request_context() else None

@@ -16,9 +16,9 @@ from sqlalchemy import ColumnElement, func, select
 
 from app import advice
 from app.charts import Chart, heatmap, share_columns, stacked_columns
-from app.extensions import db
 from app.models import Review, Submission
 from app.questionnaire import PATTERNS
+from app.web.extensions import db
 
 NO_CLEAR = "no_clear"
 URGENT = "urgent"

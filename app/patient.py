@@ -16,14 +16,14 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 
 from app import advice, clinic, pain_map, questionnaire, rules, services
-from app.errors import RETRY_AFTER_SECONDS, worth_retrying
-from app.extensions import db, limiter
 from app.forms import step_form
 from app.fragments import render_page
 from app.guards import safe_next
 from app.models import Draft
 from app.questionnaire import PATTERNS, FieldError, Question, Questionnaire, Section
 from app.step_markup import step_fields
+from app.web.errors import RETRY_AFTER_SECONDS, worth_retrying
+from app.web.extensions import db, limiter
 
 bp = Blueprint("patient", __name__)
 

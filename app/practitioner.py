@@ -16,7 +16,6 @@ from werkzeug.datastructures import MultiDict
 
 from app import advice, queue_filters, review
 from app import queue as queue_service
-from app.extensions import db
 from app.guards import require_staff
 from app.intake_service import erase_submission
 from app.models import Submission
@@ -24,6 +23,7 @@ from app.permissions import may_see_contact
 from app.practitioner_forms import AssessmentForm, EraseForm, SearchForm, StatusForm, assessment_form, field_name
 from app.questionnaire import PATTERNS, Level
 from app.reports import bp as reports_bp
+from app.web.extensions import db
 
 bp = Blueprint("practitioner", __name__, url_prefix="/staff")
 require_staff(bp, "practitioner", "admin")

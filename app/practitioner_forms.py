@@ -21,10 +21,10 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from app import advice
 from app.clinical_findings import GROUPS, PULSE, TONGUE, FindingGroup
-from app.field_checks import CleanText, WholeNumberField
 from app.models import Review
 from app.questionnaire import PATTERNS
 from app.review import MAX_NOTES, WORKFLOW, Assessment
+from app.web.field_checks import CleanText, WholeNumberField
 
 NO_PATTERN = ""
 PATTERN_CHOICES = [SelectChoice(code, advice.PATTERN_INFO[code].name) for code in PATTERNS]

@@ -19,12 +19,12 @@ from typing import Any, TypeVar
 from sqlalchemy import CompoundSelect, Select, func, literal, or_, select, union_all
 from sqlalchemy.orm import defer, joinedload
 
-from app import audit, crypto
-from app.extensions import db
 from app.input_values import LAST_YEAR, Refused, parse_id, parse_integer
 from app.models import DONE_STATUSES, STATUSES, Contact, Submission
 from app.questionnaire import PATTERNS
 from app.queue_filters import NO_PATTERN, Filters
+from app.web import audit, crypto
+from app.web.extensions import db
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # counts per status above this show as "1,000+"

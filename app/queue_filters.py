@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 
 from app.contact_values import InvalidContact, normalise_email, normalise_name, normalise_phone
-from app.extensions import db
 from app.input_values import FIRST_YEAR, LAST_YEAR, Refused, parse_date
 from app.intake_service import contact_hash, normalise_reference
 from app.models import STATUSES, Submission
 from app.questionnaire import PATTERNS
+from app.web.extensions import db
 
 KINDS = ("intake", "screen")
 NO_PATTERN = "none"  # urgent, withdrawn, or no clear pattern

@@ -14,13 +14,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from app import crypto
 from app.contact_values import normalise_name
-from app.database import begin_write
-from app.extensions import db
 from app.input_values import printable, printable_json
 from app.intake_service import contact_hash
 from app.models import Contact, Draft, Review, Submission
+from app.web import crypto
+from app.web.database import begin_write
+from app.web.extensions import db
 
 BATCH = 500
 _M = TypeVar("_M")

@@ -11,11 +11,12 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from app import audit, exports, overview, queue_filters, review
-from app.extensions import db
+from app import exports, overview, queue_filters, review
 from app.input_values import MAX_ID, Refused, parse_integer
 from app.models import utcnow
 from app.permissions import may_see_contact
+from app.web import audit
+from app.web.extensions import db
 
 bp = Blueprint("reports", __name__)
 

@@ -20,16 +20,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import advice, audit, clinic
+from app import advice, clinic
 from app.clinical_findings import PULSE, TONGUE
-from app.database import begin_write
-from app.extensions import db
 from app.input_values import printable
 from app.intake_service import contact_details
 from app.models import Review, StatusChange, Submission, User, utcnow
 from app.permissions import may_see_contact
 from app.questionnaire import PATTERNS, Question, Questionnaire, Section, by_version, chosen_options
 from app.services import assessment_json
+from app.web import audit
+from app.web.database import begin_write
+from app.web.extensions import db
 
 # The workflow (new → contacted → booked → seen → closed). Steps may be skipped forwards (a first call can book the
 # visit at once) and any open case can be closed (the person declines, or cannot be reached); nothing moves back.

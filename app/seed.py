@@ -19,13 +19,14 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from app import crypto, privacy, rules
+from app import privacy, rules
 from app.clinical_findings import PULSE, TONGUE
 from app.contact_values import normalise_name
 from app.intake_service import CONTACT_METHODS, CONTACT_TIMES, contact_hash
 from app.models import REFERENCE_ALPHABET, Contact, Review, StatusChange, Submission, new_token
 from app.questionnaire import PATTERNS, AnswerValue, Question, Questionnaire
 from app.review import WORKFLOW
+from app.web import crypto
 
 URGENT_SHARE = 0.05
 _CALM_TRIES = 20

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 
 from app import rules
-from app.database import begin_write, single_read
-from app.extensions import db
 from app.input_values import is_token
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import AnswerValue, Questionnaire, Section, by_version
+from app.web.database import begin_write, single_read
+from app.web.extensions import db
 
 
 def idempotency_key(token: str) -> str:

@@ -25,11 +25,12 @@ from sqlalchemy import func, select
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from app import audit, auth, crypto, passwords, two_factor
-from app.extensions import db, limiter
+from app import auth, passwords, two_factor
 from app.guards import safe_next
 from app.models import StaffSession, User, utcnow
 from app.staff_forms import SignInForm
+from app.web import audit, crypto
+from app.web.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 

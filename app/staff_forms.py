@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from app.field_checks import CleanText
+from app.web.field_checks import CleanText
 
 
 class SignInForm(FlaskForm):

@@ -13,9 +13,9 @@ import qrcode.image.svg
 from sqlalchemy import or_, update
 
 from app import clinic
-from app.extensions import db
 from app.input_values import Refused, parse_integer
 from app.models import User
+from app.web.extensions import db
 
 
 def new_secret() -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from app import clinic
-from app.extensions import db
+from app.web.extensions import db
 
 # A clinic in the UK, with a Chinese name, that offers every therapy.
 HARBOUR: dict[str, Any] = {

@@ -21,8 +21,8 @@ from sqlalchemy import create_engine, text
 
 from app import create_app, passwords
 from app.auth import SESSION_KEY
-from app.extensions import db
 from app.models import StaffSession, User
+from app.web.extensions import db
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 

@@ -11,10 +11,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import privacy, services
-from app.extensions import db
 from app.intake_service import Consent, ContactDetails, send_to_clinic
 from app.models import AuditEvent, Submission
 from app.questionnaire import current
+from app.web.extensions import db
 from tests.answers import typical_answers
 
 # A cold-damp picture and a stagnation picture, so filters by pattern have something to tell apart.

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from app import passwords
-from app.extensions import db
 from app.models import AuditEvent, StaffSession, User
+from app.web.extensions import db
 from tests.conftest import PASSWORD, StaffClient
 
 SIGN_IN = "/staff/sign-in"

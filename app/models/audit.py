@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
+from app.web.extensions import db
 
 
 class AuditEvent(db.Model):  # type: ignore[name-defined,misc]

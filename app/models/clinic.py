@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
+from app.web.extensions import db
 
 # The only row's id: a second row can never exist, so there is never a question of which one applies.
 SETTINGS_ROW = 1

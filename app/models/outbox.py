@@ -1,8 +1,8 @@
-"""Mail waiting to be sent: written in the transaction that calls for it, delivered later by ``app.outbox``.
+"""Mail waiting to be sent: written in the transaction that calls for it, delivered later by ``app.web.outbox``.
 
 A request never talks to a mail server, so an SMTP outage cannot fail it, and a mail exists exactly when the
 change it tells about was committed. The recipient can be a patient's address, so it is encrypted like the contact
-details (``app.crypto``); once a mail is sent its recipient and body are blanked (a patient's confirmation carries
+details (``app.web.crypto``); once a mail is sent its recipient and body are blanked (a patient's confirmation carries
 their private link), leaving what the admin page and the retention purge need.
 """
 
@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
+from app.web.extensions import db
 
 OUTBOX_STATES = ("pending", "sent", "failed")
 # Who a mail is for, which is all the admin page shows of its recipient.

@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
 from app.models.base import UTCDateTime, new_reference, new_token, utcnow
+from app.web.extensions import db
 
 STATUSES = ("new", "contacted", "booked", "seen", "closed", "withdrawn")
 # Cases whose work is over; the review queue lists every other status first.
@@ -72,7 +72,7 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
 
 
 class Contact(db.Model):  # type: ignore[name-defined,misc]
-    """Intake details. Personal fields are encrypted (``app.crypto``); hashes allow exact-match search."""
+    """Intake details. Personal fields are encrypted (``app.web.crypto``); hashes allow exact-match search."""
 
     __tablename__ = "contact"
 

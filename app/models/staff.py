@@ -8,8 +8,8 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
+from app.web.extensions import db
 
 ROLES = ("admin", "practitioner")
 

@@ -8,9 +8,9 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from app.extensions import db
 from app.models import Contact, OutboxMail, Submission
 from app.questionnaire import current
+from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.browser.answering import answer_step
 from tests.browser.audit import audit

@@ -8,8 +8,8 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from app.extensions import db
 from app.models import Review, StatusChange, Submission
+from app.web.extensions import db
 from tests.conftest import PASSWORD, make_user
 from tests.practitioner import COLD_DAMP, URGENT, reference_of, sent
 

@@ -13,9 +13,9 @@ import io
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from app import outbox
-from app.extensions import db
 from app.models.outbox import CLINIC_INBOX, PATIENT_CONFIRMATION
+from app.web import outbox
+from app.web.extensions import db
 from tests.browser.audit import audit
 from tests.conftest import PASSWORD, make_user
 from tests.practitioner import COLD_DAMP, URGENT, reference_of, sent

@@ -21,10 +21,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
 from app import intake_service, passwords
-from app.extensions import db
 from app.models import Submission, User
 from app.questionnaire import current
 from app.services import record_assessment
+from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.conftest import PASSWORD
 from tests.intake import EMAIL, MESSAGE, NAME, PHONE_E164, sent

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 import pytest
 from werkzeug.routing import IntegerConverter, Rule
 
-from app import create_app, outbox
-from app.extensions import csrf, db
+from app import create_app
 from app.models import User
 from app.models.outbox import CLINIC_INBOX
 from app.questionnaire import current
 from app.services import record_assessment, start_draft
+from app.web import outbox
+from app.web.extensions import csrf, db
 from tests.answers import typical_answers
 from tests.staff import add_user, events, is_sign_in_redirect, signed_in
 

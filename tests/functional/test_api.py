@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app import fhir, rules, services
-from app.extensions import db, limiter
 from app.models import REFERENCE_ALPHABET, Submission, utcnow
 from app.questionnaire import PATTERNS, current
+from app.web.extensions import db, limiter
 from tests.answers import typical_answers
 from tests.contract import ASSESSMENT_KEYS
 from tests.strategies import answer_sets

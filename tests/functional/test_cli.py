@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app import fhir, rules
-from app.extensions import db
 from app.models import Submission
 from app.questionnaire import PATTERNS, SIGNALS, current
+from app.web.extensions import db
 from tests.answers import typical_answers
 
 

@@ -8,11 +8,11 @@ import io
 from sqlalchemy import select
 
 from app import exports, rules
-from app.extensions import db
 from app.models import AuditEvent, Submission
 from app.questionnaire import current
 from app.questionnaires import VERSIONS
 from app.services import record_assessment
+from app.web.extensions import db
 from tests.answers import typical_answers, typical_v1_answers
 
 

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import advice, catalogues, clinic, privacy, services, two_factor
-from app.extensions import db
 from app.models import Submission
 from app.questionnaire import current
+from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.clinic import HARBOUR, set_up_clinic
 from tests.functional.test_languages import visible_text

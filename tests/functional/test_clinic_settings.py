@@ -14,8 +14,8 @@ from sqlalchemy import event, func, select
 
 from app import clinic
 from app.advice import THERAPY_CODES
-from app.extensions import db
 from app.models import ClinicSettings
+from app.web.extensions import db
 from tests.clinic import HARBOUR, set_up_clinic
 from tests.staff import events
 

@@ -19,11 +19,11 @@ from sqlalchemy import Engine, event, func, select, text
 
 import config
 from app import create_app
-from app.database import SQLiteConnection, single_read
-from app.extensions import db
 from app.models import Submission
 from app.questionnaire import current
 from app.services import record_assessment
+from app.web.database import SQLiteConnection, single_read
+from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.conftest import make_app
 

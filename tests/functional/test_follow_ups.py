@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import catalogues
-from app.extensions import db
 from app.models import Draft
 from app.questionnaires import CURRENT
+from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.functional.test_wizard import form_data, start, step_url
 

@@ -20,11 +20,11 @@ from sqlalchemy import select
 
 from app import clinic
 from app.advice import THERAPY_CODES
-from app.extensions import db
 from app.input_values import Refused, clean_text
 from app.models import STATUSES, Review
 from app.questionnaire import PATTERNS, current
 from app.review import MAX_NOTES
+from app.web.extensions import db
 from tests.clinic import HARBOUR
 from tests.functional.test_two_factor import enrolled
 from tests.functional.test_wizard import start, step_url

@@ -14,10 +14,10 @@ from flask.testing import FlaskClient
 from hypothesis import given
 from sqlalchemy import func, select, text
 
-from app.extensions import db
 from app.input_values import MAX_ID, Refused, clean_text
 from app.models import AuditEvent, Review, Submission, User
 from app.questionnaire import current
+from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.functional.test_wizard import form_data, start, step_url
 from tests.fuzzing import Budget, fuzz_settings, hostile_text

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
 from app import intake_service, privacy
-from app.extensions import db
 from app.intake_service import Consent, ConsentMissing, ContactDetails, NotWithdrawable
 from app.models import AuditEvent, Contact, Review, StatusChange, Submission, utcnow
+from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.conftest import make_app, make_user
 from tests.functional.test_database import CLOSED_PORT_URL

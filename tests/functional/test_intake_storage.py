@@ -12,9 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
-from app import create_app, crypto, intake_service
-from app.extensions import db
+from app import create_app, intake_service
 from app.models import AuditEvent, Contact, Draft, OutboxMail, StatusChange, Submission, User
+from app.web import crypto
+from app.web.extensions import db
 from tests.functional.test_database import CLOSED_PORT_URL, GOOD_KEY
 from tests.functional.test_wizard import start
 from tests.intake import EMAIL, MESSAGE, NAME, PHONE, PHONE_E164, screened, sent

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app import advice, catalogues, pain_map
-from app.extensions import db
-from app.i18n import language
 from app.models import Draft, Submission
 from app.questionnaire import KIDNEY, current
+from app.web.extensions import db
+from app.web.i18n import language
 from tests.answers import typical_answers
 from tests.functional.test_wizard import complete, form_data, start, step_url
 

@@ -12,10 +12,10 @@ import time_machine
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
-from app import crypto, logs
 from app.auth import SESSION_KEY
-from app.extensions import db
 from app.models import AuditEvent, Submission, User
+from app.web import crypto, logs
+from app.web.extensions import db
 from tests import intake
 from tests.answers import typical_answers
 from tests.conftest import PASSWORD
@@ -165,7 +165,7 @@ def test_a_log_record_is_always_one_line(app_factory):
     written = stream.getvalue()
     assert written.count("\n") == 1 and written.endswith("\n")  # one record, one line, traceback included
     assert "\r" not in written and "\u2028" not in written
-    assert "ERROR app.errors: unhandled error" in written
+    assert "ERROR app.web.errors: unhandled error" in written
     assert "\\n2030-01-01 09:00:00,000 INFO app.auth" in written  # kept, but escaped
 
 

@@ -18,7 +18,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from app.extensions import db
+from app.web.extensions import db
 from tests.conftest import make_app
 
 SCRATCH_SUFFIX = "_migrations"

@@ -26,12 +26,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
-from app import advice, catalogues, create_app, crypto, outbox
-from app.extensions import db
+from app import advice, catalogues, create_app
 from app.models import Contact, OutboxMail, Submission, utcnow
 from app.models.outbox import CLINIC_INBOX, PATIENT_CONFIRMATION
 from app.questionnaire import SIGNALS, Questionnaire
 from app.questionnaires import VERSIONS
+from app.web import crypto, outbox
+from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.clinic import set_up_clinic
 from tests.functional.test_intake import all_rows_as_text
@@ -478,7 +479,7 @@ def test_the_worker_logs_no_address_subject_or_link(build, caplog) -> None:  # t
     box = Mailbox(free_port())
     app = build(**box.settings)
     path = sent(app.test_client(), confirm_by_email="y")
-    caplog.set_level("INFO", logger="app.outbox")
+    caplog.set_level("INFO", logger="app.web.outbox")
     worker_pass(app)
     box.start()
     try:

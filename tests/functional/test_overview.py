@@ -6,8 +6,8 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from app import overview, rules
-from app.extensions import db
 from app.models import Submission, utcnow
+from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.practitioner import COLD_DAMP, URGENT, audit_events, sent, stored
 

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from app.extensions import db
 from app.fragments import Skeleton, choice, hole
 from app.models import Draft
 from app.questionnaire import current
+from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.functional.test_wizard import form_values, start, step_url
 from tests.strategies import answer_sets

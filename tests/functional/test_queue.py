@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import queue
-from app.extensions import db
 from app.intake_service import erase_submission
 from app.models import Submission
+from app.web.extensions import db
 from tests.practitioner import COLD_DAMP, URGENT, audit_events, reference_of, references, sent, stored
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

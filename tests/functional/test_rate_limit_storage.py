@@ -1,6 +1,6 @@
 """Rate-limit storage: a shared Redis that stops answering neither fails requests nor lifts the limits.
 
-The limiter is one object per process (``app/extensions.py``) and remembers that its storage was down, so this runs
+The limiter is one object per process (``app/web/extensions.py``) and remembers that its storage was down, so this runs
 in a process of its own, as a server would.
 """
 

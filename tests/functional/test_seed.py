@@ -7,10 +7,10 @@ import random
 from sqlalchemy import func, select
 
 from app import queue_filters, rules, seed
-from app.extensions import db
 from app.intake_service import contact_details
 from app.models import Contact, Review, StatusChange, Submission
 from app.questionnaire import current
+from app.web.extensions import db
 
 
 def test_synthetic_answers_are_valid_and_varied():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import event, select
 
 from app import rules, services
-from app.database import begin_write
-from app.extensions import db
 from app.models import Submission, utcnow
 from app.questionnaire import current
+from app.web.database import begin_write
+from app.web.extensions import db
 from tests.answers import typical_answers
 
 

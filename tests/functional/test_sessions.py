@@ -12,9 +12,9 @@ from sqlalchemy import select
 import config
 from app import accounts
 from app.auth import SESSION_KEY
-from app.extensions import db
 from app.guards import safe_next
 from app.models import StaffSession, User
+from app.web.extensions import db
 from tests.functional.test_database import GOOD_KEY, OTHER_PRODUCTION_KEYS
 from tests.staff import QUEUE, SIGN_IN, add_user, is_sign_in_redirect, live_sessions, sign_in, signed_in
 
@@ -85,7 +85,7 @@ def test_sign_out_of_an_unfinished_second_factor_ends_that_session_too(app, app_
     two_factor = app_factory(REQUIRE_TWO_FACTOR=True)
     user = add_user(two_factor, totp_enabled=True)
     with two_factor.app_context():
-        from app import crypto
+        from app.web import crypto
 
         db.session.get(User, user.id).totp_secret_enc = crypto.encrypt("JBSWY3DPEHPK3PXP")
         db.session.commit()

@@ -11,9 +11,9 @@ import pytest
 import time_machine
 
 import config
-from app import crypto
-from app.extensions import db
 from app.models import User
+from app.web import crypto
+from app.web.extensions import db
 from tests.staff import QUEUE, add_user, events, reload, sign_in, signed_in
 
 # Mid-way through a 30-second step, so one step of drift either way stays inside the same minute.

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app import passwords
-from app.extensions import db
 from app.models import User
+from app.web.extensions import db
 from tests.conftest import PASSWORD
 from tests.staff import QUEUE, add_user, events, is_sign_in_redirect, live_sessions, reload, sign_in, signed_in
 

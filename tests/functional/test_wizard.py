@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
-from app.extensions import db
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import current
 from app.questionnaires import VERSIONS
+from app.web.extensions import db
 from tests.answers import typical_answers, typical_v1_answers
 
 Q = current()

@@ -68,7 +68,7 @@ def test_the_check_catches_web_and_database_imports() -> None:
         "import flask_babel\n"
         "from wtforms import Form\n"
         "from app import advice, models\n"
-        "from app.extensions import db\n"
+        "from app.web.extensions import db\n"
         "from . import v1\n"
         "from ..questionnaire import Option\n"
         "def late():\n"
@@ -81,7 +81,7 @@ def test_the_check_catches_web_and_database_imports() -> None:
         "flask_babel",
         "wtforms",
         "app.models",
-        "app.extensions",
+        "app.web.extensions",
         "app.api",
     }
     assert {"app.advice", "app.questionnaires.v1", "app.questionnaire", "json"} <= modules

@@ -25,11 +25,11 @@ from flask_mailman import EmailMessage
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
-from app import crypto
-from app.database import begin_write
-from app.extensions import db, mail
 from app.models import OutboxMail, utcnow
 from app.models.outbox import MAX_ERROR_LENGTH
+from app.web import crypto
+from app.web.database import begin_write
+from app.web.extensions import db, mail
 
 log = logging.getLogger(__name__)
 

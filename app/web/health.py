@@ -8,8 +8,8 @@ from flask import Blueprint, Response, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.errors import RETRY_AFTER_SECONDS
-from app.extensions import db
+from app.web.errors import RETRY_AFTER_SECONDS
+from app.web.extensions import db
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)

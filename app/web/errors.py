@@ -11,7 +11,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import BadRequest, Conflict, HTTPException, InternalServerError, SecurityError
 
-from app.extensions import db
+from app.web.extensions import db
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30

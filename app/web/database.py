@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from app.extensions import db
+from app.web.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 

@@ -10,9 +10,9 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.database import reading_request, write_apart
-from app.extensions import db
 from app.models import AuditEvent, User
+from app.web.database import reading_request, write_apart
+from app.web.extensions import db
 
 
 def record(

@@ -32,7 +32,7 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
-# Outgoing mail, used only by the outbox worker (app/outbox.py): requests write mail to the outbox table.
+# Outgoing mail, used only by the outbox worker (app/web/outbox.py): requests write mail to the outbox table.
 mail = Mail()
 # Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; Redis in production, since memory is per process).
 # Every limit is a route's own @limiter.limit, which Flask-Limiter checks in the view (see init_limiter).

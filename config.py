@@ -64,7 +64,7 @@ class Config:
     STAFF_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("STAFF_IDLE_MINUTES", "30")))
     STAFF_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("STAFF_SESSION_HOURS", "12")))
     REQUIRE_TWO_FACTOR = os.environ.get("REQUIRE_TWO_FACTOR", "1") == "1"
-    # Flask-Login's remember-me cookie would outlive every timeout above; sign-in never sets it (app/auth.py).
+    # Flask-Login's remember-me cookie would outlive every timeout above; sign-in never sets it (app/staff/sessions.py).
     REMEMBER_COOKIE_DURATION = timedelta(0)
     # Proxies in front of the app (a load balancer, nginx): their X-Forwarded-* headers are believed, no others.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

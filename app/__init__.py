@@ -72,8 +72,9 @@ def register_database(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import auth, clinic, models  # noqa: F401 - auth and models register the session user loader, the tables
+    from app import clinic, models  # noqa: F401 - models register the tables
     from app.fragments import current_path, fragment
+    from app.staff import sessions  # noqa: F401 - registers the session user loader
     from app.web.i18n import install_template_gettext, select_locale, template_globals
     from app.web.session_cookie import SessionInterface
 
@@ -97,18 +98,18 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app, add_context_processor=False)
     app.add_template_global(current_user, "current_user")
     login_manager.login_view = "auth.sign_in"
-    login_manager.session_protection = None  # sessions are checked server-side instead (app/auth.py)
+    login_manager.session_protection = None  # sessions are checked server-side instead (app/staff/sessions.py)
     init_limiter(app)
     mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.intake import bp as intake_bp
     from app.patient import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
-    from app.signin import bp as auth_bp
+    from app.staff.admin import bp as admin_bp
+    from app.staff.signin import bp as auth_bp
     from app.web.field_checks import DatabaseIdConverter
     from app.web.health import bp as health_bp
 

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from werkzeug.datastructures import MultiDict
 
 from app import clinic
-from app.clinic_form import ClinicForm
+from app.staff.clinic_form import ClinicForm
 from app.web.extensions import db
 
 group = AppGroup("clinic", help="Show and change the clinic's own details (as on the admin page /admin/clinic).")

@@ -7,8 +7,8 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app import accounts, passwords
 from app.models import ROLES, User
+from app.staff import accounts, passwords
 from app.web.database import begin_write
 from app.web.extensions import db
 

@@ -141,7 +141,7 @@ def _from_row(row: Mapping[str, Any]) -> Clinic:
 
 
 def update(values: Mapping[str, Any], *, actor: User | None = None, **detail: Any) -> list[str]:
-    """Store checked settings (``app.clinic_form``) and audit what changed; returns the names that changed.
+    """Store checked settings (``app.staff.clinic_form``) and audit what changed; returns the names that changed.
 
     Flushes; the caller commits. Nothing changed, nothing stored: the version moves only with a change. The first
     save sets the clinic up, even if it keeps every value shown.

@@ -1,7 +1,7 @@
 """Exports of submissions: CSV of a filtered queue (streamed), and a FHIR R4 QuestionnaireResponse per submission.
 
 The question columns and the FHIR items come from the questionnaire declarations, so a new question appears in both
-without a change here. Contact columns are written only for staff allowed to see them (``app.permissions``).
+without a change here. Contact columns are written only for staff allowed to see them (``app.staff.permissions``).
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ from sqlalchemy.exc import DBAPIError
 from app import advice, clinic, pain_map, questionnaire, rules, services
 from app.forms import step_form
 from app.fragments import render_page
-from app.guards import safe_next
 from app.models import Draft
 from app.questionnaire import PATTERNS, FieldError, Question, Questionnaire, Section
+from app.staff.guards import safe_next
 from app.step_markup import step_fields
 from app.web.errors import RETRY_AFTER_SECONDS, worth_retrying
 from app.web.extensions import db, limiter

@@ -1,7 +1,7 @@
 """Practitioners' workspace (blueprint ``practitioner``): the review queue, a submission's page with the
 practitioner's own assessment and the status workflow, and erasure on request (exports: ``app.reports``).
 
-Every route needs a signed-in practitioner or admin (one guard for the blueprint, ``app.guards``). Views parse,
+Every route needs a signed-in practitioner or admin (one guard for the blueprint, ``app.staff.guards``). Views parse,
 make one service call, commit once and redirect (Post/Redirect/Get); the services write the audit trail.
 """
 
@@ -16,13 +16,13 @@ from werkzeug.datastructures import MultiDict
 
 from app import advice, queue_filters, review
 from app import queue as queue_service
-from app.guards import require_staff
 from app.intake_service import erase_submission
 from app.models import Submission
-from app.permissions import may_see_contact
 from app.practitioner_forms import AssessmentForm, EraseForm, SearchForm, StatusForm, assessment_form, field_name
 from app.questionnaire import PATTERNS, Level
 from app.reports import bp as reports_bp
+from app.staff.guards import require_staff
+from app.staff.permissions import may_see_contact
 from app.web.extensions import db
 
 bp = Blueprint("practitioner", __name__, url_prefix="/staff")

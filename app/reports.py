@@ -14,7 +14,7 @@ from flask_login import current_user
 from app import exports, overview, queue_filters, review
 from app.input_values import MAX_ID, Refused, parse_integer
 from app.models import utcnow
-from app.permissions import may_see_contact
+from app.staff.permissions import may_see_contact
 from app.web import audit
 from app.web.extensions import db
 

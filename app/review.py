@@ -25,9 +25,9 @@ from app.clinical_findings import PULSE, TONGUE
 from app.input_values import printable
 from app.intake_service import contact_details
 from app.models import Review, StatusChange, Submission, User, utcnow
-from app.permissions import may_see_contact
 from app.questionnaire import PATTERNS, Question, Questionnaire, Section, by_version, chosen_options
 from app.services import assessment_json
+from app.staff.permissions import may_see_contact
 from app.web import audit
 from app.web.database import begin_write
 from app.web.extensions import db

@@ -34,9 +34,10 @@ from flask import Flask  # noqa: E402 - needs the repository root on the path
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
-from app import create_app, passwords, queue, queue_filters, seed  # noqa: E402
+from app import create_app, queue, queue_filters, seed  # noqa: E402
 from app.models import DONE_STATUSES, Contact, Submission, User  # noqa: E402
 from app.questionnaire import current  # noqa: E402
+from app.staff import passwords  # noqa: E402
 from app.web.extensions import db  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
 

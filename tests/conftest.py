@@ -19,9 +19,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from app import create_app, passwords
-from app.auth import SESSION_KEY
+from app import create_app
 from app.models import StaffSession, User
+from app.staff import passwords
+from app.staff.sessions import SESSION_KEY
 from app.web.extensions import db
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from app import passwords
 from app.models import AuditEvent, StaffSession, User
+from app.staff import passwords
 from app.web.extensions import db
 from tests.conftest import PASSWORD, StaffClient
 

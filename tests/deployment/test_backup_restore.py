@@ -20,10 +20,11 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
-from app import intake_service, passwords
+from app import intake_service
 from app.models import Submission, User
 from app.questionnaire import current
 from app.services import record_assessment
+from app.staff import passwords
 from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.conftest import PASSWORD

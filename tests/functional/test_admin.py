@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app import passwords
 from app.models import AuditEvent, User
+from app.staff import passwords
 from app.web.extensions import db
 from tests.conftest import PASSWORD
 from tests.staff import QUEUE, add_user, events, is_sign_in_redirect, reload, sign_in, signed_in

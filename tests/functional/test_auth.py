@@ -6,8 +6,8 @@ import argon2
 import pytest
 from sqlalchemy import func, select
 
-from app import passwords
 from app.models import User
+from app.staff import passwords
 from app.web.extensions import db
 from tests.conftest import PASSWORD
 from tests.staff import QUEUE, SIGN_IN, add_user, csrf_token, events, reload, sign_in, signed_in

@@ -13,9 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import advice, catalogues, clinic, privacy, services, two_factor
+from app import advice, catalogues, clinic, privacy, services
 from app.models import Submission
 from app.questionnaire import current
+from app.staff import two_factor
 from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.clinic import HARBOUR, set_up_clinic

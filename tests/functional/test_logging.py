@@ -12,8 +12,8 @@ import time_machine
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
-from app.auth import SESSION_KEY
 from app.models import AuditEvent, Submission, User
+from app.staff.sessions import SESSION_KEY
 from app.web import crypto, logs
 from app.web.extensions import db
 from tests import intake
@@ -158,7 +158,7 @@ def test_a_log_record_is_always_one_line(app_factory):
         raise ValueError(f"could not read {request.args['q']}")
 
     app.add_url_rule("/fails", view_func=fails)
-    forged = "x\n2030-01-01 09:00:00,000 INFO app.auth: admin signed in\r\u2028more"
+    forged = "x\n2030-01-01 09:00:00,000 INFO app.staff.sessions: admin signed in\r\u2028more"
     stream = io.StringIO()
     response = app.test_client().get("/fails", query_string={"q": forged}, errors_stream=stream)
     assert response.status_code == 500
@@ -166,7 +166,7 @@ def test_a_log_record_is_always_one_line(app_factory):
     assert written.count("\n") == 1 and written.endswith("\n")  # one record, one line, traceback included
     assert "\r" not in written and "\u2028" not in written
     assert "ERROR app.web.errors: unhandled error" in written
-    assert "\\n2030-01-01 09:00:00,000 INFO app.auth" in written  # kept, but escaped
+    assert "\\n2030-01-01 09:00:00,000 INFO app.staff.sessions" in written  # kept, but escaped
 
 
 def test_the_formatter_escapes_every_kind_of_line_break():

@@ -310,7 +310,7 @@ def test_admins_see_the_queue_and_names_too(app, admin_client):
 
 
 def test_contact_details_stay_hidden_from_roles_not_allowed_them(app, practitioner_client, monkeypatch):
-    from app import permissions
+    from app.staff import permissions
 
     sent(app, name="Ann Lee-Wong")
     monkeypatch.setattr(permissions, "CONTACT_ROLES", frozenset({"admin"}))

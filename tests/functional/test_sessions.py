@@ -10,10 +10,10 @@ import time_machine
 from sqlalchemy import select
 
 import config
-from app import accounts
-from app.auth import SESSION_KEY
-from app.guards import safe_next
 from app.models import StaffSession, User
+from app.staff import accounts
+from app.staff.guards import safe_next
+from app.staff.sessions import SESSION_KEY
 from app.web.extensions import db
 from tests.functional.test_database import GOOD_KEY, OTHER_PRODUCTION_KEYS
 from tests.staff import QUEUE, SIGN_IN, add_user, is_sign_in_redirect, live_sessions, sign_in, signed_in

@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app import passwords
 from app.models import User
+from app.staff import passwords
 from app.web.extensions import db
 from tests.conftest import PASSWORD
 from tests.staff import QUEUE, add_user, events, is_sign_in_redirect, live_sessions, reload, sign_in, signed_in

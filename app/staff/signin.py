@@ -25,10 +25,10 @@ from sqlalchemy import func, select
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from app import auth, passwords, two_factor
-from app.guards import safe_next
 from app.models import StaffSession, User, utcnow
-from app.staff_forms import SignInForm
+from app.staff import passwords, sessions, two_factor
+from app.staff.forms import SignInForm
+from app.staff.guards import safe_next
 from app.web import audit, crypto
 from app.web.extensions import db, limiter
 
@@ -94,7 +94,7 @@ def sign_in() -> ResponseReturnValue:
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(form.password.data)
     pending = user.totp_enabled
-    auth.start_session(user, second_factor_pending=pending)
+    sessions.start_session(user, second_factor_pending=pending)
     session["next"] = safe_next(request.args.get("next"))
     if pending:
         db.session.commit()
@@ -127,7 +127,7 @@ def second_factor() -> ResponseReturnValue:
     form = CodeForm()
     if form.validate_on_submit():
         if two_factor.accept(user, crypto.decrypt(user.totp_secret_enc), form.code.data, utcnow()):
-            auth.complete_second_factor(row, user)
+            sessions.complete_second_factor(row, user)
             return _signed_in(user)
         audit.record("sign_in", outcome="failure", target=f"user:{user.id}", reason="wrong_code", step="two_factor")
         db.session.commit()
@@ -138,7 +138,7 @@ def second_factor() -> ResponseReturnValue:
 
 def _pending_session() -> StaffSession | None:
     """The session of a correct password whose second factor is still to come (timeouts apply here too)."""
-    row = auth.current_session()
+    row = sessions.current_session()
     if row is None or not row.second_factor_pending:
         return None
     return row
@@ -199,7 +199,7 @@ def change_password() -> ResponseReturnValue:
             user.password_hash = passwords.hash_password(form.new.data)
             user.must_change_password = False
             # Anyone else signed in with the old password is signed out; this session carries on.
-            auth.end_all_sessions(user, keep=auth.current_session())
+            sessions.end_all_sessions(user, keep=sessions.current_session())
             audit.record("password_changed", target=f"user:{user.id}")
             db.session.commit()
             flash("Your password has been changed.")
@@ -213,6 +213,6 @@ def sign_out() -> ResponseReturnValue:
     """End the session on the server (CSRF-checked like every post), then forget the cookie."""
     if current_user.is_authenticated:
         audit.record("sign_out", target=f"user:{current_user.id}")
-    auth.end_session()
+    sessions.end_session()
     db.session.commit()
     return redirect(url_for(".sign_in"))

@@ -1,7 +1,7 @@
 """Administration (blueprint ``admin``): staff accounts, the clinic's settings, the audit trail and the mail outbox.
 Admins only.
 
-Every change to an account is audited as user administration (``app.accounts``); an admin cannot lock themselves
+Every change to an account is audited as user administration (``app.staff.accounts``); an admin cannot lock themselves
 out, so there is always an active admin. One-time passwords are shown once, in the answer to the post that made
 them, and never stored anywhere but as a hash.
 """
@@ -19,11 +19,12 @@ from sqlalchemy import Select, case, func, select
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
-from app import accounts, clinic
-from app.clinic_form import ClinicForm
-from app.guards import require_staff
+from app import clinic
 from app.models import ROLES, AuditEvent, OutboxMail, Submission, User
 from app.models.outbox import CLINIC_INBOX
+from app.staff import accounts
+from app.staff.clinic_form import ClinicForm
+from app.staff.guards import require_staff
 from app.web import audit, crypto, outbox
 from app.web.extensions import db
 from app.web.field_checks import CleanText, DayField, WholeNumberField

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app import auth, passwords
 from app.models import ROLES, User
+from app.staff import passwords, sessions
 from app.web import audit
 from app.web.extensions import db
 
@@ -64,7 +64,7 @@ def set_password(user: User, password: str | None, **detail: Any) -> str | None:
     password, one_time = _chosen_or_one_time(password)
     user.password_hash = passwords.hash_password(password)
     user.must_change_password = one_time is not None
-    auth.end_all_sessions(user)
+    sessions.end_all_sessions(user)
     audit.record("password_reset", target=f"user:{user.id}", one_time=one_time is not None, **detail)
     return one_time
 
@@ -73,7 +73,7 @@ def set_active(user: User, active: bool, **detail: Any) -> None:
     """Deactivate (its sessions end at once) or reactivate an account."""
     user.active = active
     if not active:
-        auth.end_all_sessions(user)
+        sessions.end_all_sessions(user)
     audit.record("user_reactivated" if active else "user_deactivated", target=f"user:{user.id}", **detail)
 
 
@@ -89,5 +89,5 @@ def reset_two_factor(user: User, **detail: Any) -> None:
     user.totp_enabled = False
     user.totp_secret_enc = None
     user.totp_last_step = None
-    auth.end_all_sessions(user)
+    sessions.end_all_sessions(user)
     audit.record("two_factor_reset", target=f"user:{user.id}", **detail)

@@ -73,7 +73,7 @@ def register_database(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import clinic, models  # noqa: F401 - models register the tables
-    from app.fragments import current_path, fragment
+    from app.patient.fragments import current_path, fragment
     from app.staff import sessions  # noqa: F401 - registers the session user loader
     from app.web.i18n import install_template_gettext, select_locale, template_globals
     from app.web.session_cookie import SessionInterface
@@ -106,7 +106,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.intake import bp as intake_bp
-    from app.patient import bp as patient_bp
+    from app.patient.views import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
     from app.staff.admin import bp as admin_bp
     from app.staff.signin import bp as auth_bp

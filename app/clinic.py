@@ -3,8 +3,8 @@
 Each process keeps the settings it last read together with their version. A request that needs them reads only the
 version (one primary-key read, at most once per request: the answer is kept on ``flask.g``) and reads the whole row
 again only when the version has moved, so a change made through any server or worker shows on the next request
-everywhere. Pages that show no setting read nothing. Kept markup (``app.fragments``) that shows a setting names the
-version in its key.
+everywhere. Pages that show no setting read nothing. Kept markup (``app.patient.fragments``) that shows a setting
+names the version in its key.
 
 Until an admin saves them the clinic is "not set up": patients see neutral wording (a generic name, "your local
 emergency number") and every therapy counts as offered; admins see a notice on staff pages.

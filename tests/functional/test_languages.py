@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app import advice, catalogues, pain_map
+from app import advice, catalogues
 from app.models import Draft, Submission
+from app.patient import pain_map
 from app.questionnaire import KIDNEY, current
 from app.web.extensions import db
 from app.web.i18n import language

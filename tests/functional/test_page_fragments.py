@@ -1,4 +1,4 @@
-"""Kept markup (app/fragments.py, app/step_markup.py): a page built from it is the page rendered in full."""
+"""Kept markup (app/patient/fragments.py, app/patient/step_markup.py): a page built from it is the page in full."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from app.fragments import Skeleton, choice, hole
 from app.models import Draft
+from app.patient.fragments import Skeleton, choice, hole
 from app.questionnaire import current
 from app.web.extensions import db
 from tests.answers import typical_answers

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app import pain_map
+from app.patient import pain_map
 from app.questionnaires import VERSIONS
 
 MAPPED = [q for v in VERSIONS.values() for q in v.questions if q.widget == "pain_map"]

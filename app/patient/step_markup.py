@@ -3,7 +3,8 @@
 Drawing a question means translating and escaping every option label, which was most of the cost of a step page.
 Without an error message a question's markup depends only on the language, the questionnaire version, the question
 and what is chosen or typed, so the macro in ``_macros/fields.html`` is rendered once with a placeholder wherever an
-answer shows (``checked``, ``aria-checked``, the text typed) and each request fills them in (``app/fragments.py``).
+answer shows (``checked``, ``aria-checked``, the text typed) and each request fills them in
+(``app/patient/fragments.py``).
 A question with an error is drawn in full: its markup changes with the message, and errors are the rare case.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup
 
-from app.fragments import Skeleton, cached, choice, hole, store
+from app.patient.fragments import Skeleton, cached, choice, hole, store
 from app.questionnaire import Answers, FieldError, Question, Questionnaire, Section
 
 

@@ -15,13 +15,14 @@ from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 
-from app import advice, clinic, pain_map, questionnaire, rules, services
+from app import advice, clinic, questionnaire, rules, services
 from app.forms import step_form
-from app.fragments import render_page
 from app.models import Draft
+from app.patient import pain_map
+from app.patient.fragments import render_page
+from app.patient.step_markup import step_fields
 from app.questionnaire import PATTERNS, FieldError, Question, Questionnaire, Section
 from app.staff.guards import safe_next
-from app.step_markup import step_fields
 from app.web.errors import RETRY_AFTER_SECONDS, worth_retrying
 from app.web.extensions import db, limiter
 
@@ -188,7 +189,7 @@ def _render_step(
 ) -> str:
     """The step's page: ``answers`` decide which questions apply, ``values`` are what the fields show.
 
-    A page without problems is kept per section and language (``app/fragments.py``): only its links, its fields'
+    A page without problems is kept per section and language (``app/patient/fragments.py``): only its links, its fields'
     answers and the CSRF token change between requests.
     """
     errors = errors or {}

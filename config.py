@@ -38,7 +38,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "zh_Hans")
     DRAFT_LIFETIME = timedelta(days=int(os.environ.get("DRAFT_LIFETIME_DAYS", "30")))
-    # Intake (app/intake.py): phone numbers without a country code are read as this region's (ISO 3166 code).
+    # Intake (app/intake/views.py): phone numbers without a country code are read as this region's (ISO 3166 code).
     PHONE_REGION = os.environ.get("PHONE_REGION", "GB")
     # Retention, enforced by `flask purge`: plain self-checks, and intake after its case is closed (or sent).
     SCREEN_RETENTION_DAYS = int(os.environ.get("SCREEN_RETENTION_DAYS", "30"))

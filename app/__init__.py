@@ -105,7 +105,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
-    from app.intake import bp as intake_bp
+    from app.intake.views import bp as intake_bp
     from app.patient.views import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
     from app.staff.admin import bp as admin_bp

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from app import fhir, queue
 from app.clinical_findings import TONGUE
 from app.input_values import printable, printable_json
-from app.intake_service import contact_details
+from app.intake.service import contact_details
 from app.models import Submission
 from app.questionnaire import PATTERNS, AnswerValue, Question, by_version, current
 from app.questionnaires import VERSIONS

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from app import advice, queue_filters, review
 from app import queue as queue_service
-from app.intake_service import erase_submission
+from app.intake.service import erase_submission
 from app.models import Submission
 from app.practitioner_forms import AssessmentForm, EraseForm, SearchForm, StatusForm, assessment_form, field_name
 from app.questionnaire import PATTERNS, Level

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.contact_values import normalise_name
 from app.input_values import printable, printable_json
-from app.intake_service import contact_hash
+from app.intake.service import contact_hash
 from app.models import Contact, Draft, Review, Submission
 from app.web import crypto
 from app.web.database import begin_write

@@ -19,10 +19,11 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from app import privacy, rules
+from app import rules
 from app.clinical_findings import PULSE, TONGUE
 from app.contact_values import normalise_name
-from app.intake_service import CONTACT_METHODS, CONTACT_TIMES, contact_hash
+from app.intake import privacy
+from app.intake.service import CONTACT_METHODS, CONTACT_TIMES, contact_hash
 from app.models import REFERENCE_ALPHABET, Contact, Review, StatusChange, Submission, new_token
 from app.questionnaire import PATTERNS, AnswerValue, Question, Questionnaire
 from app.review import WORKFLOW
@@ -271,7 +272,7 @@ def rows(
             "idempotency_key": None,
             "row_version": 1,
         }
-        if status == "withdrawn":  # what erasure leaves (app.intake_service.erase_submission)
+        if status == "withdrawn":  # what erasure leaves (app.intake.service.erase_submission)
             row.update(answers={}, result={"erased": True}, urgent=False, primary_pattern=None)
             row["withdrawn_at"] = row["status_changed_at"]
         yield row, {"intake": intake and status != "withdrawn", "reviewed": status in ("seen", "closed")}

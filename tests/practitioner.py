@@ -10,8 +10,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from app import privacy, services
-from app.intake_service import Consent, ContactDetails, send_to_clinic
+from app import services
+from app.intake import privacy
+from app.intake.service import Consent, ContactDetails, send_to_clinic
 from app.models import AuditEvent, Submission
 from app.questionnaire import current
 from app.web.extensions import db

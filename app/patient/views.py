@@ -142,7 +142,7 @@ def _advance(q: Questionnaire, draft: Draft, index: int) -> ResponseReturnValue:
 @bp.get("/result/<public_id>")
 def result(public_id: str) -> ResponseReturnValue:
     submission = services.submission_by_public_id(public_id) or abort(404)
-    if submission.status == "withdrawn":  # erased: only the stub is left (app/intake.py)
+    if submission.status == "withdrawn":  # erased: only the stub is left (app/intake/views.py)
         return render_template("intake/withdrawn.html", submission=submission)
     q = questionnaire.by_version(submission.questionnaire_version) or abort(404)
     result = rules.expand(submission.result, q)

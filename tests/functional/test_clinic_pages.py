@@ -13,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import advice, catalogues, clinic, privacy, services
+from app import advice, catalogues, clinic, services
+from app.intake import privacy
 from app.models import Submission
 from app.questionnaire import current
 from app.staff import two_factor
@@ -34,7 +35,7 @@ EMERGENCY = typical_answers(rf_nerves=["saddle_numbness"], rf_nerves_when="new")
 URGENT = typical_answers(rf_history=["cancer"], duration="under_6_weeks")
 NEUTRAL_NAMES = ("TCM back pain clinic", "中医腰痛诊所")
 NAMES = {"en": HARBOUR["name_en"], "zh_Hans": HARBOUR["name_zh"]}
-# Wording of the templates (the advice and the notice are read from app/advice.py and app/privacy.py).
+# Wording of the templates (the advice and the notice are read from app/advice.py and app/intake/privacy.py).
 FOOTER = "This self-check is a screening aid, not a diagnosis, and not an emergency service. In an emergency call %s."
 START = "It is not an emergency service. If you are very unwell, call %s."
 LOCAL_NUMBER = "your local emergency number"

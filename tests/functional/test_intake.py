@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
-from app import intake_service, privacy
-from app.intake_service import Consent, ConsentMissing, ContactDetails, NotWithdrawable
+from app.intake import privacy, service
+from app.intake.service import Consent, ConsentMissing, ContactDetails, NotWithdrawable
 from app.models import AuditEvent, Contact, Review, StatusChange, Submission, utcnow
 from app.web.extensions import db
 from tests.answers import typical_answers
@@ -88,7 +88,7 @@ def test_sending_makes_an_intake_with_consent_recorded(app: Flask, client: Flask
         assert contact is not None
         assert contact.consent_version == privacy.VERSION
         assert before <= contact.consent_at <= utcnow()
-        shown = intake_service.contact_details(submission)
+        shown = service.contact_details(submission)
         assert shown is not None
         assert shown["signature"] == NAME
         assert shown["name"] == NAME
@@ -172,7 +172,7 @@ def test_the_service_refuses_intake_without_consent(app: Flask, client: FlaskCli
             Consent(notice_version="old", signature=NAME, at=utcnow()),
         ):
             with pytest.raises(ConsentMissing):
-                intake_service.send_to_clinic(submission, contact, consent, form_token="t")
+                service.send_to_clinic(submission, contact, consent, form_token="t")
         db.session.rollback()
         assert count(Contact) == 0
 
@@ -289,7 +289,7 @@ def test_valid_details_in_their_usual_forms_are_accepted_and_stored_canonically(
     path = screened(client)
     assert send(client, path, **changes).status_code == 303
     with app.app_context():
-        shown = intake_service.contact_details(only_submission())
+        shown = service.contact_details(only_submission())
         assert shown is not None
         for key, value in stored.items():
             assert shown[key] == value, key
@@ -303,7 +303,7 @@ def test_numbers_without_a_country_code_are_read_in_the_configured_region(config
     assert "like (201) 555-0123, or with the country code, like +1 201-555-0123." in page
     assert send(client, path, phone="(415) 555-2671").status_code == 303
     with app.app_context():
-        shown = intake_service.contact_details(only_submission())
+        shown = service.contact_details(only_submission())
         assert shown is not None and shown["phone"] == "+14155552671"
 
 
@@ -424,7 +424,7 @@ def test_another_form_for_a_sent_submission_changes_nothing_and_says_so(app: Fla
     assert "were not sent again" in page
     with app.app_context():
         assert count(Contact) == 1
-        shown = intake_service.contact_details(only_submission())
+        shown = service.contact_details(only_submission())
         assert shown is not None and shown["phone"] == PHONE_E164
 
 
@@ -583,7 +583,7 @@ def test_a_closed_case_can_no_longer_be_withdrawn_by_the_person(app: Flask, clie
     with app.app_context():
         assert count(Contact) == 1
         with pytest.raises(NotWithdrawable):
-            intake_service.withdraw(only_submission())
+            service.withdraw(only_submission())
 
 
 def test_a_plain_screen_is_not_withdrawn_as_an_intake(client: FlaskClient) -> None:
@@ -600,7 +600,7 @@ def test_staff_erase_on_request_does_the_same_and_names_the_staff_member(app: Fl
         submission.status = "closed"  # erasure on request is possible at any stage
         db.session.add(Review(submission=submission, notes="Tongue pale, pulse deep.", rules_version="1"))
         db.session.commit()
-        intake_service.erase_submission(submission, staff)
+        service.erase_submission(submission, staff)
         db.session.commit()
         erased = only_submission()
         assert erased.status == "withdrawn" and erased.contact is None and erased.review is None

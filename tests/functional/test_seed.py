@@ -7,7 +7,7 @@ import random
 from sqlalchemy import func, select
 
 from app import queue_filters, rules, seed
-from app.intake_service import contact_details
+from app.intake.service import contact_details
 from app.models import Contact, Review, StatusChange, Submission
 from app.questionnaire import current
 from app.web.extensions import db

@@ -17,9 +17,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import TooManyRequests
 
-from app import advice, clinic, intake_service, privacy, services
-from app.contact_form import ANCHORS, ContactForm
-from app.intake_service import CONTACT_METHODS, CONTACT_TIMES, NotWithdrawable
+from app import advice, clinic, services
+from app.intake import privacy, service
+from app.intake.contact_form import ANCHORS, ContactForm
+from app.intake.service import CONTACT_METHODS, CONTACT_TIMES, NotWithdrawable
 from app.models import Submission, utcnow
 from app.web import i18n
 from app.web.errors import RETRY_AFTER_SECONDS, worth_retrying
@@ -67,7 +68,7 @@ def _send(public_id: str) -> ResponseReturnValue:
     submission = _submission(public_id)
     form = ContactForm()
     issued = form.issued()
-    state = intake_service.intake_state(submission, issued[0] if issued else None)
+    state = service.intake_state(submission, issued[0] if issued else None)
     if state == "already_sent":
         return render_template("intake/already_sent.html", submission=submission)
     if state is not None:  # this very form went through before (a double click, a retry), or it was withdrawn
@@ -76,7 +77,7 @@ def _send(public_id: str) -> ResponseReturnValue:
     checked = form.check(region=config["PHONE_REGION"], now=utcnow(), min_seconds=config["INTAKE_MIN_SECONDS"])
     if checked is None or issued is None:
         return _render_form(public_id, submission, form), 422
-    outcome = intake_service.send_to_clinic(submission, *checked, form_token=issued[0], language=i18n.language())
+    outcome = service.send_to_clinic(submission, *checked, form_token=issued[0], language=i18n.language())
     db.session.commit()
     if outcome == "already_sent":
         return render_template("intake/already_sent.html", submission=submission)
@@ -134,7 +135,7 @@ def withdraw(public_id: str) -> ResponseReturnValue:
     submission = _submission(public_id)
     if submission.status != "withdrawn":  # a repeated click finds it done already
         try:
-            intake_service.withdraw(submission)
+            service.withdraw(submission)
         except NotWithdrawable:
             return render_template("intake/withdraw.html", submission=submission, form=FlaskForm()), 409
         db.session.commit()
@@ -158,4 +159,4 @@ def _notice() -> dict[str, Any]:
 
 @bp.app_template_global()
 def can_withdraw(submission: Submission) -> bool:
-    return intake_service.can_withdraw(submission)
+    return service.can_withdraw(submission)

@@ -14,8 +14,8 @@ from typing import Any, Literal
 from flask import current_app, has_request_context, request
 from sqlalchemy import and_, delete, func, or_, select
 
-from app import notifications, privacy
 from app.contact_values import InvalidContact, display_phone, normalise_email, normalise_name, normalise_phone
+from app.intake import notifications, privacy
 from app.models import (
     REFERENCE_ALPHABET,
     AuditEvent,
@@ -116,7 +116,7 @@ def send_to_clinic(
 
     Once per submission and per form: a repeated post of the same form (a double click, a retry after an outage)
     answers "repeat", another form for a submission already sent answers "already_sent"; neither changes anything.
-    The mail it calls for (``app.notifications``) joins the same transaction: committed with the intake or not at
+    The mail it calls for (``app.intake.notifications``) joins the same transaction: committed with the intake or not at
     all. A confirmation the person asked for is in ``language`` (default: the language of their screening).
     """
     if consent.notice_version != notice_version or not normalise_name(consent.signature):

@@ -1,6 +1,6 @@
 """The mail an intake calls for: a notice to the clinic's inbox and, when the person asks, their confirmation.
 
-Both are written to the outbox in the intake's own transaction (``app.intake_service.send_to_clinic``) and sent
+Both are written to the outbox in the intake's own transaction (``app.intake.service.send_to_clinic``) and sent
 later by the worker (``app.web.outbox``). Neither carries health data or answers: the clinic's notice says which intake
 arrived, whether it is urgent, when, and where staff read it (behind sign-in); the person's confirmation gives their
 reference code and private link. The clinic's notice is staff mail, in English like the staff pages; the

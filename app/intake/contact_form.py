@@ -16,7 +16,6 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import BooleanField, Field, HiddenField, SelectMultipleField, StringField, TextAreaField
 
-from app import privacy
 from app.contact_values import (
     InvalidContact,
     is_mobile,
@@ -26,7 +25,8 @@ from app.contact_values import (
     phone_examples,
 )
 from app.input_values import Refused, clean_text, parse_integer
-from app.intake_service import CONTACT_METHODS, CONTACT_TIMES, Consent, ContactDetails
+from app.intake import privacy
+from app.intake.service import CONTACT_METHODS, CONTACT_TIMES, Consent, ContactDetails
 from app.models import new_token
 
 MAX_NAME_LENGTH = 100

@@ -107,7 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.intake.views import bp as intake_bp
     from app.patient.views import bp as patient_bp
-    from app.practitioner import bp as practitioner_bp
+    from app.review.views import bp as practitioner_bp
     from app.staff.admin import bp as admin_bp
     from app.staff.signin import bp as auth_bp
     from app.web.field_checks import DatabaseIdConverter

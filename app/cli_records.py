@@ -9,10 +9,11 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from app import exports, repair, rules
+from app import repair, rules
 from app.models import Submission
 from app.questionnaire import by_version
-from app.queue_filters import parse_filters
+from app.review import exports
+from app.review.filters import parse_filters
 from app.web import audit
 from app.web.database import begin_write
 from app.web.extensions import db

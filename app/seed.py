@@ -26,7 +26,7 @@ from app.intake import privacy
 from app.intake.service import CONTACT_METHODS, CONTACT_TIMES, contact_hash
 from app.models import REFERENCE_ALPHABET, Contact, Review, StatusChange, Submission, new_token
 from app.questionnaire import PATTERNS, AnswerValue, Question, Questionnaire
-from app.review import WORKFLOW
+from app.review.workflow import WORKFLOW
 from app.web import crypto
 
 URGENT_SHARE = 0.05

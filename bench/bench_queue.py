@@ -34,9 +34,10 @@ from flask import Flask  # noqa: E402 - needs the repository root on the path
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
-from app import create_app, queue, queue_filters, seed  # noqa: E402
+from app import create_app, seed  # noqa: E402
 from app.models import DONE_STATUSES, Contact, Submission, User  # noqa: E402
 from app.questionnaire import current  # noqa: E402
+from app.review import filters, queue  # noqa: E402
 from app.staff import passwords  # noqa: E402
 from app.web.extensions import db  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
@@ -222,24 +223,22 @@ def csv_memory(url: str, rows: int, traced: bool) -> dict[str, float]:
 
 
 def plans(url: str, cursor: str, find: str) -> list[str]:
-    """How each engine runs the queue's own statements (compiled from ``app.queue``), in a line each."""
+    """How each engine runs the queue's own statements (compiled from ``app.review.queue``), in a line each."""
     app = build_app(url)
     since = (datetime.now(UTC) - timedelta(days=90)).date()
     field, _, digest = find.partition(".")
     with app.app_context():
-        among = queue.contact_ids(queue_filters.Filters(contact=(field, digest)))
+        among = queue.contact_ids(filters.Filters(contact=(field, digest)))
     statements = {
-        "first page (intake)": queue.keys_statement(queue_filters.Filters(), None, PAGE + 1),
-        "first page with self-screens": queue.keys_statement(
-            queue_filters.Filters(include_screens=True), None, PAGE + 1
-        ),
+        "first page (intake)": queue.keys_statement(filters.Filters(), None, PAGE + 1),
+        "first page with self-screens": queue.keys_statement(filters.Filters(include_screens=True), None, PAGE + 1),
         "filtered": queue.keys_statement(
-            queue_filters.Filters(status="new", pattern="cold_damp", date_from=since), None, PAGE + 1
+            filters.Filters(status="new", pattern="cold_damp", date_from=since), None, PAGE + 1
         ),
         f"page {DEEP_PAGE}": queue.keys_statement(
-            queue_filters.Filters(include_screens=True), queue.Cursor.decode(cursor), PAGE + 1
+            filters.Filters(include_screens=True), queue.Cursor.decode(cursor), PAGE + 1
         ),
-        "name search": queue.keys_statement(queue_filters.Filters(contact=(field, digest)), None, PAGE + 1, among),
+        "name search": queue.keys_statement(filters.Filters(contact=(field, digest)), None, PAGE + 1, among),
         "counts per status": queue.status_counts_statement(),
     }
     lines = []

@@ -34,7 +34,8 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "submission"
     __table_args__ = (
-        # The review queue (app/queue.py): one range per kind, status and urgency, newest first (keyset pagination).
+        # The review queue (app/review/queue.py): one range per kind, status and urgency, newest first (keyset
+        # pagination).
         # It serves every query on urgency, status or pattern, so those columns need no index of their own.
         Index("ix_submission_queue", "kind", "status", "urgent", "created_at", "id"),
     )

@@ -7,10 +7,11 @@ import io
 
 from sqlalchemy import select
 
-from app import exports, rules
+from app import rules
 from app.models import AuditEvent, Submission
 from app.questionnaire import current
 from app.questionnaires import VERSIONS
+from app.review import exports
 from app.services import record_assessment
 from app.web.extensions import db
 from tests.answers import typical_answers, typical_v1_answers

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-from app import exports
 from app.fhir import option_system
 from app.questionnaire import current
+from app.review import exports
 from app.staff import permissions
 from tests.answers import typical_answers
 from tests.practitioner import COLD_DAMP, URGENT, audit_events, reference_of, sent, stored

@@ -23,7 +23,7 @@ from app.advice import THERAPY_CODES
 from app.input_values import Refused, clean_text
 from app.models import STATUSES, Review
 from app.questionnaire import PATTERNS, current
-from app.review import MAX_NOTES
+from app.review.workflow import MAX_NOTES
 from app.web.extensions import db
 from tests.clinic import HARBOUR
 from tests.functional.test_two_factor import enrolled

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from app import overview, rules
+from app import rules
 from app.models import Submission, utcnow
+from app.review import overview
 from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.practitioner import COLD_DAMP, URGENT, audit_events, sent, stored

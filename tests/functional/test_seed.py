@@ -6,10 +6,11 @@ import random
 
 from sqlalchemy import func, select
 
-from app import queue_filters, rules, seed
+from app import rules, seed
 from app.intake.service import contact_details
 from app.models import Contact, Review, StatusChange, Submission
 from app.questionnaire import current
+from app.review import filters
 from app.web.extensions import db
 
 
@@ -58,7 +59,7 @@ def test_the_command_stores_a_realistic_mixture(app, runner, practitioner_client
         assert db.session.scalar(select(func.count()).select_from(Contact)) == len(intakes)
         wanted = intakes[0].reference
         # Seeded contacts are found by the queue's exact search, like real ones.
-        args = queue_filters.search_args(details["name"], "GB")
+        args = filters.search_args(details["name"], "GB")
     page = practitioner_client.get("/staff/", query_string=args).get_data(as_text=True)
     assert wanted in page
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import charts
+from app.review import charts
 
 
 def inside(chart: charts.Chart) -> None:

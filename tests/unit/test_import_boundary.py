@@ -95,14 +95,21 @@ FRAMEWORK_FREE = sorted(
         "fhir.py",
         "api_input.py",
         "catalogues.py",
-        "charts.py",
+        "review/charts.py",
         "clinical_findings.py",
         "contact_values.py",
         "patient/pain_map.py",
     )
 )
 WEB = ("flask", "flask_", "werkzeug", "jinja2", "wtforms", "sqlalchemy", "alembic", "psycopg")
-PURE_APP = (*ALLOWED_APP, "app.fhir", "app.catalogues", "app.charts", "app.clinical_findings", "app.patient.pain_map")
+PURE_APP = (
+    *ALLOWED_APP,
+    "app.fhir",
+    "app.catalogues",
+    "app.review.charts",
+    "app.clinical_findings",
+    "app.patient.pain_map",
+)
 
 
 @pytest.mark.parametrize("path", FRAMEWORK_FREE, ids=[p.name for p in FRAMEWORK_FREE])

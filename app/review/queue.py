@@ -6,7 +6,7 @@ index ``ix_submission_queue`` (kind, status, urgent, created_at, id), one per (k
 in (created_at, id) order, joined with UNION ALL and merged here: an IN list or an OR over the leading columns would
 make either engine sort every matching row instead. Pages are keyset-paginated: the next page starts after the last
 row's (open, urgent, created_at, id), so the 500th page costs what the first does. Filters and search:
-``app.queue_filters``.
+``app.review.filters``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy.orm import defer, joinedload
 from app.input_values import LAST_YEAR, Refused, parse_id, parse_integer
 from app.models import DONE_STATUSES, STATUSES, Contact, Submission
 from app.questionnaire import PATTERNS
-from app.queue_filters import NO_PATTERN, Filters
+from app.review.filters import NO_PATTERN, Filters
 from app.web import audit, crypto
 from app.web.extensions import db
 

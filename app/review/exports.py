@@ -14,14 +14,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import fhir, queue
+from app import fhir
 from app.clinical_findings import TONGUE
 from app.input_values import printable, printable_json
 from app.intake.service import contact_details
 from app.models import Submission
 from app.questionnaire import PATTERNS, AnswerValue, Question, by_version, current
 from app.questionnaires import VERSIONS
-from app.queue_filters import Filters
+from app.review import queue
+from app.review.filters import Filters
 from app.web.extensions import db
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"); tab and carriage

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 
 from app import advice
-from app.charts import Chart, heatmap, share_columns, stacked_columns
 from app.models import Review, Submission
 from app.questionnaire import PATTERNS
+from app.review.charts import Chart, heatmap, share_columns, stacked_columns
 from app.web.extensions import db
 
 NO_CLEAR = "no_clear"

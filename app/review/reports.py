@@ -11,9 +11,10 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from app import exports, overview, queue_filters, review
 from app.input_values import MAX_ID, Refused, parse_integer
 from app.models import utcnow
+from app.review import exports, overview, workflow
+from app.review.filters import parse_filters
 from app.staff.permissions import may_see_contact
 from app.web import audit
 from app.web.extensions import db
@@ -26,7 +27,7 @@ FHIR_JSON = "application/fhir+json"
 @bp.get("/export.csv")
 def export_csv() -> ResponseReturnValue:
     """The filtered queue as CSV, streamed in queue order."""
-    filters, _ = queue_filters.parse_filters(request.args)
+    filters, _ = parse_filters(request.args)
     with_contact = may_see_contact(current_user)
     audit.record("export", target="queue", format="csv", contact=with_contact, **filters.summary())
     db.session.commit()
@@ -41,11 +42,11 @@ def export_csv() -> ResponseReturnValue:
 @bp.get("/submissions/<id:submission_id>/fhir.json")
 def export_fhir(submission_id: int) -> ResponseReturnValue:
     """The answers as a FHIR R4 QuestionnaireResponse (nothing of an erased submission is left to export)."""
-    found = review.load(submission_id) or abort(404)
+    found = workflow.load(submission_id) or abort(404)
     if found.status == "withdrawn":
         abort(410)
     body = json.dumps(exports.fhir_response(found), ensure_ascii=False, indent=2)
-    audit.record("export", target=review.target(found), format="fhir")
+    audit.record("export", target=workflow.target(found), format="fhir")
     db.session.commit()
     return Response(
         body,
@@ -57,8 +58,8 @@ def export_fhir(submission_id: int) -> ResponseReturnValue:
 @bp.get("/submissions/<id:submission_id>/print")
 def print_summary(submission_id: int) -> ResponseReturnValue:
     """A printable intake summary (print CSS: no navigation, no forms)."""
-    found = review.open_submission(submission_id, "export", format="print") or abort(404)
-    page = render_template("practitioner/print.html", **review.page_data(found, current_user), printed_at=utcnow())
+    found = workflow.open_submission(submission_id, "export", format="print") or abort(404)
+    page = render_template("practitioner/print.html", **workflow.page_data(found, current_user), printed_at=utcnow())
     db.session.commit()  # after rendering: a commit would expire the rows the page reads
     return page
 

@@ -49,7 +49,7 @@ MAX_NOTES = 5000
 
 @dataclass(frozen=True)
 class Assessment:
-    """What the practitioner records, already checked against the code lists (``app.practitioner_forms``)."""
+    """What the practitioner records, already checked against the code lists (``app.review.forms``)."""
 
     primary: str | None
     secondary: tuple[str, ...] = ()
@@ -133,7 +133,8 @@ def save_assessment(
     review.tongue = {group.key: list(assessment.tongue.get(group.key, [])) for group in TONGUE}
     review.pulse = [code for code in PULSE.codes if code in assessment.pulse]
     review.notes = assessment.notes[:MAX_NOTES]
-    # What the engine said when the practitioner assessed: agreement is measured per rules version (app.overview).
+    # What the engine said when the practitioner assessed: agreement is measured per rules version
+    # (app.review.overview).
     review.engine_primary = submission.primary_pattern
     review.rules_version = submission.rules_version
     review.updated_at = now or utcnow()

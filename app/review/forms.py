@@ -23,7 +23,7 @@ from app import advice
 from app.clinical_findings import GROUPS, PULSE, TONGUE, FindingGroup
 from app.models import Review
 from app.questionnaire import PATTERNS
-from app.review import MAX_NOTES, WORKFLOW, Assessment
+from app.review.workflow import MAX_NOTES, WORKFLOW, Assessment
 from app.web.field_checks import CleanText, WholeNumberField
 
 NO_PATTERN = ""

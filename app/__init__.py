@@ -104,7 +104,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.api import bp as api_bp
+    from app.api.views import bp as api_bp
     from app.intake.views import bp as intake_bp
     from app.patient.views import bp as patient_bp
     from app.review.views import bp as practitioner_bp

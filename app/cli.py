@@ -10,7 +10,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from app import clinic, rules
-from app.api_input import InputError, clean_answers, load_json
+from app.api.input import InputError, clean_answers, load_json
 from app.questionnaire import PATTERNS, SIGNALS, Questionnaire, current
 
 

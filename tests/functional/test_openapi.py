@@ -13,7 +13,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from app import openapi
+from app.api import openapi
 from app.questionnaire import current
 from tests.fuzzing import Budget
 

@@ -13,7 +13,7 @@ from app.questionnaire import Question, Questionnaire
 
 FHIR_JSON = "application/fhir+json"
 JSON = "application/json"
-IDEMPOTENCY_KEY_PATTERN = "^[!-~]{1,64}$"  # app.api: 1 to 64 visible ASCII characters
+IDEMPOTENCY_KEY_PATTERN = "^[!-~]{1,64}$"  # app.api.views: 1 to 64 visible ASCII characters
 
 _REF = "#/components/schemas/"
 

@@ -10,8 +10,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
 
-from app import clinic, fhir, openapi, services
-from app.api_input import InputError, clean_answers, is_json_mimetype, load_json
+from app import clinic, fhir, services
+from app.api import openapi
+from app.api.input import InputError, clean_answers, is_json_mimetype, load_json
 from app.questionnaire import N_, by_version, current
 from app.web.extensions import db, limiter
 
@@ -50,7 +51,7 @@ def _openapi_body(version: str) -> bytes:
 
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
-    """The OpenAPI 3.1 contract of this API (``app/openapi.py``)."""
+    """The OpenAPI 3.1 contract of this API (``app/api/openapi.py``)."""
     return current_app.response_class(_openapi_body(current().version), mimetype="application/json")
 
 

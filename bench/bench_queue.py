@@ -34,7 +34,8 @@ from flask import Flask  # noqa: E402 - needs the repository root on the path
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
-from app import create_app, seed  # noqa: E402
+from app import create_app  # noqa: E402
+from app.cli import synthetic  # noqa: E402
 from app.models import DONE_STATUSES, Contact, Submission, User  # noqa: E402
 from app.questionnaire import current  # noqa: E402
 from app.review import filters, queue  # noqa: E402
@@ -90,12 +91,14 @@ def prepare(url: str, count: int, reuse: bool) -> float | None:
         started = time.perf_counter()
         with db.engine.connect() as conn:
 
-            def progress(made: seed.Counts) -> None:
+            def progress(made: synthetic.Counts) -> None:
                 if made.submissions % 100_000 == 0:
                     rate = made.submissions / (time.perf_counter() - started)
                     print(f"  {made.submissions:,} seeded ({rate:,.0f}/s)", flush=True)
 
-            seed.seed(conn, current(), datetime.now(UTC), count, rng=random.Random(1), batch=2000, progress=progress)
+            synthetic.seed(
+                conn, current(), datetime.now(UTC), count, rng=random.Random(1), batch=2000, progress=progress
+            )
         seconds = time.perf_counter() - started
         # Fresh statistics, and on PostgreSQL a visibility map so counts can be index-only scans (VACUUM runs outside
         # a transaction there; on SQLite, ANALYZE must be committed like any write).

@@ -6,7 +6,8 @@ import random
 
 from sqlalchemy import func, select
 
-from app import rules, seed
+from app import rules
+from app.cli import synthetic
 from app.intake.service import contact_details
 from app.models import Contact, Review, StatusChange, Submission
 from app.questionnaire import current
@@ -20,7 +21,7 @@ def test_synthetic_answers_are_valid_and_varied():
     primaries = set()
     urgent = 0
     for _ in range(400):
-        answers = seed.answers_for(rng, q)
+        answers = synthetic.answers_for(rng, q)
         clean, errors = q.validate(answers)
         assert errors == {}
         assert clean == answers

@@ -1,4 +1,4 @@
-"""``flask seed``: synthetic submissions for load tests and demonstrations (``app.seed``)."""
+"""``flask seed``: synthetic submissions for load tests and demonstrations (``app.cli.synthetic``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from app import seed
+from app.cli import synthetic
 from app.models import utcnow
 from app.questionnaire import current
 from app.web.extensions import db
@@ -34,13 +34,13 @@ def seed_command(count: int, seed_value: int, batch: int) -> None:
         raise click.UsageError("flask seed adds synthetic patients: it is not for a production database.")
     started = time.perf_counter()
 
-    def progress(made: seed.Counts) -> None:
+    def progress(made: synthetic.Counts) -> None:
         if made.submissions % (batch * 25) == 0 or made.submissions == count:
             rate = made.submissions / (time.perf_counter() - started)
             click.echo(f"{made.submissions:>10,} submissions ({rate:,.0f}/s)", err=True)
 
     with db.engine.connect() as conn:
-        made = seed.seed(
+        made = synthetic.seed(
             conn,
             current(),
             utcnow(),

@@ -1,4 +1,4 @@
-"""``flask`` commands."""
+"""``flask assess`` and ``flask rules``: the engine from the command line."""
 
 from __future__ import annotations
 
@@ -15,16 +15,8 @@ from app.questionnaire import PATTERNS, SIGNALS, Questionnaire, current
 
 
 def register(app: Flask) -> None:
-    from app import cli_clinic, cli_intake, cli_outbox, cli_records, cli_seed, cli_users
-
     app.cli.add_command(assess_command)
     app.cli.add_command(rules_command)
-    cli_users.register(app)
-    cli_intake.register(app)
-    cli_seed.register(app)
-    cli_records.register(app)
-    cli_clinic.register(app)
-    cli_outbox.register(app)
 
 
 def _dump(data: object) -> str:

@@ -9,7 +9,8 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from app import repair, rules
+from app import rules
+from app.cli import repair
 from app.models import Submission
 from app.questionnaire import by_version
 from app.review import exports

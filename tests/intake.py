@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.answers import typical_answers
-from tests.functional.test_wizard import complete
+from tests.functional.patient.test_wizard import complete
 
 NAME = "Ann Lee-Wong"
 EMAIL = "Ann.Lee@Example.com"

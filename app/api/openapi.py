@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 contract of /api/v1, served at ``/api/v1/openapi.json``.
 
 Written here once. The answers' schema is read from the questionnaire declarations (each question's codes, range or
-length), so a new question is in the contract without a change here; ``tests/functional/test_openapi.py`` checks
+length), so a new question is in the contract without a change here; ``tests/functional/api/test_openapi.py`` checks
 that every /api/v1 route is documented and every documented path exists, and runs schemathesis against it.
 """
 

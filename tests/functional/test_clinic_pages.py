@@ -21,9 +21,9 @@ from app.staff import two_factor
 from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.clinic import HARBOUR, set_up_clinic
-from tests.functional.test_languages import visible_text
-from tests.functional.test_page_fragments import kept_and_full
-from tests.functional.test_wizard import start, step_url
+from tests.functional.patient.test_languages import visible_text
+from tests.functional.patient.test_page_fragments import kept_and_full
+from tests.functional.patient.test_wizard import start, step_url
 from tests.practitioner import sent
 from tests.staff import add_user, signed_in
 

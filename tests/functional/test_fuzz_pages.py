@@ -26,8 +26,8 @@ from app.questionnaire import PATTERNS, current
 from app.review.workflow import MAX_NOTES
 from app.web.extensions import db
 from tests.clinic import HARBOUR
-from tests.functional.test_two_factor import enrolled
-from tests.functional.test_wizard import start, step_url
+from tests.functional.patient.test_wizard import start, step_url
+from tests.functional.staff.test_two_factor import enrolled
 from tests.fuzzing import (
     DATES,
     NUMBERS,

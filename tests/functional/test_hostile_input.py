@@ -19,7 +19,7 @@ from app.models import AuditEvent, Review, Submission, User
 from app.questionnaire import current
 from app.web.extensions import db
 from tests.answers import typical_answers
-from tests.functional.test_wizard import form_data, start, step_url
+from tests.functional.patient.test_wizard import form_data, start, step_url
 from tests.fuzzing import Budget, fuzz_settings, hostile_text
 from tests.practitioner import hidden_value, sent, stored
 

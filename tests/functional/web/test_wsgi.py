@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PROBE = "import wsgi; a = wsgi.app; print(a.debug, a.testing, a.jinja_env.auto_reload)"
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app import create_app
 from app.models import Submission
 from app.web.extensions import db
-from tests.functional.test_database import CLOSED_PORT_URL, GOOD_KEY, OTHER_PRODUCTION_KEYS
+from tests.functional.web.test_database import CLOSED_PORT_URL, GOOD_KEY, OTHER_PRODUCTION_KEYS
 from tests.staff import add_user, events, sign_in, signed_in
 
 

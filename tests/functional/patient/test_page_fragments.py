@@ -17,7 +17,7 @@ from app.patient.fragments import Skeleton, choice, hole
 from app.questionnaire import current
 from app.web.extensions import db
 from tests.answers import typical_answers
-from tests.functional.test_wizard import form_values, start, step_url
+from tests.functional.patient.test_wizard import form_values, start, step_url
 from tests.strategies import answer_sets
 
 Q = current()

@@ -35,8 +35,8 @@ from app.web import crypto, outbox
 from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.clinic import set_up_clinic
-from tests.functional.test_intake import all_rows_as_text
-from tests.functional.test_wizard import form_data, start, step_url
+from tests.functional.intake.test_intake import all_rows_as_text
+from tests.functional.patient.test_wizard import form_data, start, step_url
 from tests.intake import EMAIL, NAME, PHONE, open_form, screened, send, sent
 from tests.smtp import Mailbox, free_port
 from tests.staff import add_user, events, signed_in
@@ -45,7 +45,7 @@ INBOX = "intake@clinic.test"
 BASE = "https://clinic.example"
 SENDER = "Clinic <noreply@clinic.example>"
 PATIENT = EMAIL.lower()
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 zh = catalogues.translations("zh_Hans").gettext
 
 
@@ -415,7 +415,7 @@ def test_a_recipient_the_keys_cannot_read_fails_that_mail_not_the_worker(build, 
 
 
 def test_production_warns_when_links_in_mail_would_not_reach_the_site(database_url: str, caplog) -> None:  # type: ignore[no-untyped-def]
-    from tests.functional.test_database import GOOD_KEY, OTHER_PRODUCTION_KEYS
+    from tests.functional.web.test_database import GOOD_KEY, OTHER_PRODUCTION_KEYS
 
     settings = {"SECRET_KEY": GOOD_KEY, "SQLALCHEMY_DATABASE_URI": database_url, **OTHER_PRODUCTION_KEYS}
     create_app({"APP_CONFIG": "production", "PUBLIC_BASE_URL": "http://localhost:5000", **settings})

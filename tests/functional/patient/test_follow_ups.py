@@ -19,7 +19,7 @@ from app.models import Draft
 from app.questionnaires import CURRENT
 from app.web.extensions import db
 from tests.answers import typical_answers
-from tests.functional.test_wizard import form_data, start, step_url
+from tests.functional.patient.test_wizard import form_data, start, step_url
 
 zh = catalogues.translations("zh_Hans").gettext
 CHINESE_BROWSER = "zh-CN,zh;q=0.9"

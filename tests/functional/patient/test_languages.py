@@ -20,7 +20,7 @@ from app.questionnaire import KIDNEY, current
 from app.web.extensions import db
 from app.web.i18n import language
 from tests.answers import typical_answers
-from tests.functional.test_wizard import complete, form_data, start, step_url
+from tests.functional.patient.test_wizard import complete, form_data, start, step_url
 
 Q = current()
 CHINESE_BROWSER = "zh-CN,zh;q=0.9,en;q=0.5"

@@ -19,8 +19,8 @@ from app.models import AuditEvent, Contact, Review, StatusChange, Submission, ut
 from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.conftest import make_app, make_user
-from tests.functional.test_database import CLOSED_PORT_URL
-from tests.functional.test_wizard import form_data, start, step_url
+from tests.functional.patient.test_wizard import form_data, start, step_url
+from tests.functional.web.test_database import CLOSED_PORT_URL
 from tests.intake import EMAIL, MESSAGE, NAME, PHONE_E164, details, hidden_fields, open_form, screened, send, sent
 
 

@@ -27,7 +27,7 @@ from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.conftest import make_app
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CLOSED_PORT_URL = "postgresql+psycopg://postgres@127.0.0.1:1/none"
 GOOD_KEY = "k" * 48
 # Other keys production insists on (personal data at rest), so these tests see only the SECRET_KEY check.

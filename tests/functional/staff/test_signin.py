@@ -299,7 +299,7 @@ def test_sign_in_is_limited_per_account_across_client_addresses(app, app_factory
 
 def test_production_warns_when_limits_are_counted_per_process(database_url, caplog):
     from app import create_app
-    from tests.functional.test_database import GOOD_KEY, OTHER_PRODUCTION_KEYS
+    from tests.functional.web.test_database import GOOD_KEY, OTHER_PRODUCTION_KEYS
 
     settings = {"SECRET_KEY": GOOD_KEY, "SQLALCHEMY_DATABASE_URI": database_url, **OTHER_PRODUCTION_KEYS}
     create_app({"APP_CONFIG": "production", "RATELIMIT_STORAGE_URI": "memory://", **settings})

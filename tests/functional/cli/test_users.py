@@ -165,7 +165,7 @@ def test_concurrent_creates_on_sqlite_queue_on_the_write_lock(tmp_path):
         upgrade()
         db.engine.dispose()
     env = {**os.environ, "APP_CONFIG": "testing", "TEST_DATABASE_URL": url}
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     command = [sys.executable, "-m", "flask", "--app", "app", "users", "create"]
     processes = [
         subprocess.Popen(

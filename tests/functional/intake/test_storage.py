@@ -17,8 +17,8 @@ from app.intake import service
 from app.models import AuditEvent, Contact, Draft, OutboxMail, StatusChange, Submission, User
 from app.web import crypto
 from app.web.extensions import db
-from tests.functional.test_database import CLOSED_PORT_URL, GOOD_KEY
-from tests.functional.test_wizard import start
+from tests.functional.patient.test_wizard import start
+from tests.functional.web.test_database import CLOSED_PORT_URL, GOOD_KEY
 from tests.intake import EMAIL, MESSAGE, NAME, PHONE, PHONE_E164, screened, sent
 
 PLAINTEXT = (NAME, "Lee-Wong", EMAIL, EMAIL.lower(), PHONE, PHONE_E164, "7400123456", "1980-03-27", MESSAGE)

@@ -15,7 +15,7 @@ from app.staff import accounts
 from app.staff.guards import safe_next
 from app.staff.sessions import SESSION_KEY
 from app.web.extensions import db
-from tests.functional.test_database import GOOD_KEY, OTHER_PRODUCTION_KEYS
+from tests.functional.web.test_database import GOOD_KEY, OTHER_PRODUCTION_KEYS
 from tests.staff import QUEUE, SIGN_IN, add_user, is_sign_in_redirect, live_sessions, sign_in, signed_in
 
 START = datetime(2030, 3, 2, 8, 0, tzinfo=UTC)

@@ -338,17 +338,3 @@ def chosen_options(question: Question, value: AnswerValue | None) -> list[Option
         return []
     codes = value if isinstance(value, list) else [value]
     return [o for o in question.options if o.code in codes]
-
-
-def current() -> Questionnaire:
-    """The questionnaire new screenings use."""
-    from app.questionnaires import CURRENT
-
-    return CURRENT
-
-
-def by_version(version: str) -> Questionnaire | None:
-    """A questionnaire by version, so stored submissions show with the wording they were given."""
-    from app.questionnaires import VERSIONS
-
-    return VERSIONS.get(version)

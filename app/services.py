@@ -13,7 +13,8 @@ from sqlalchemy import bindparam, insert, select
 from app import rules
 from app.input_values import is_token
 from app.models import Draft, Submission, utcnow
-from app.questionnaire import AnswerValue, Questionnaire, Section, by_version
+from app.questionnaire import AnswerValue, Questionnaire, Section
+from app.questionnaires import by_version
 from app.web.database import begin_write, single_read
 from app.web.extensions import db
 

@@ -37,7 +37,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from app import create_app  # noqa: E402
 from app.cli import synthetic  # noqa: E402
 from app.models import DONE_STATUSES, Contact, Submission, User  # noqa: E402
-from app.questionnaire import current  # noqa: E402
+from app.questionnaires import current  # noqa: E402
 from app.review import filters, queue  # noqa: E402
 from app.staff import passwords  # noqa: E402
 from app.web.extensions import db  # noqa: E402

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.questionnaire import Questionnaire, current
+from app.questionnaire import Questionnaire
+from app.questionnaires import current
 
 # The safety check answered by someone with none of its findings: long-standing, steady pain and no injury.
 NO_RED_FLAGS: dict[str, Any] = {

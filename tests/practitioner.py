@@ -14,7 +14,7 @@ from app import services
 from app.intake import privacy
 from app.intake.service import Consent, ContactDetails, send_to_clinic
 from app.models import AuditEvent, Submission
-from app.questionnaire import current
+from app.questionnaires import current
 from app.web.extensions import db
 from tests.answers import typical_answers
 

@@ -8,7 +8,8 @@ from functools import cache
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from app.questionnaire import AnswerValue, Option, Question, Questionnaire, current
+from app.questionnaire import AnswerValue, Option, Question, Questionnaire
+from app.questionnaires import current
 from app.rules import assess
 
 # Text answers as a person could type them and the app keeps them (app/input_values.py): no lone surrogates, no

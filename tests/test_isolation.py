@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from app.models import Submission
-from app.questionnaire import current
+from app.questionnaires import current
 from app.services import record_assessment
 from app.web.extensions import db
 from tests.answers import typical_answers

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from app import clinic, fhir, services
 from app.api import openapi
 from app.api.input import InputError, clean_answers, is_json_mimetype, load_json
-from app.questionnaire import N_, by_version, current
+from app.questionnaire import N_
+from app.questionnaires import by_version, current
 from app.web.extensions import db, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -11,7 +11,8 @@ from flask.cli import with_appcontext
 
 from app import clinic, rules
 from app.api.input import InputError, clean_answers, load_json
-from app.questionnaire import PATTERNS, SIGNALS, Questionnaire, current
+from app.questionnaire import PATTERNS, SIGNALS, Questionnaire
+from app.questionnaires import current
 
 
 def register(app: Flask) -> None:

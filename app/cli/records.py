@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app import rules
 from app.cli import repair
 from app.models import Submission
-from app.questionnaire import by_version
+from app.questionnaires import by_version
 from app.review import exports
 from app.review.filters import parse_filters
 from app.web import audit

@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from app.cli import synthetic
 from app.models import utcnow
-from app.questionnaire import current
+from app.questionnaires import current
 from app.web.extensions import db
 
 

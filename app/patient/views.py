@@ -15,7 +15,7 @@ from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 
-from app import advice, clinic, questionnaire, rules, services
+from app import advice, clinic, questionnaires, rules, services
 from app.forms import step_form
 from app.models import Draft
 from app.patient import pain_map
@@ -45,10 +45,10 @@ def begin() -> ResponseReturnValue:
     form = FlaskForm()
     if not form.validate():
         abort(400)
-    draft = services.start_draft(questionnaire.current(), _language())
+    draft = services.start_draft(questionnaires.current(), _language())
     db.session.commit()
     session["draft"] = draft.token
-    return redirect(url_for(".step", token=draft.token, section=questionnaire.current().sections[0].key), 303)
+    return redirect(url_for(".step", token=draft.token, section=questionnaires.current().sections[0].key), 303)
 
 
 @bp.post("/language")
@@ -93,7 +93,7 @@ def save_step(token: str, section: str) -> ResponseReturnValue:
             raise  # neither an outage nor a race: the app's error handlers answer
         db.session.rollback()
         # The database is unreachable: keep the person's input on the page and ask them to retry shortly.
-        q = questionnaire.current()
+        q = questionnaires.current()
         current = q.section(section) or abort(404)
         form = step_form(q, current, {})
         page = _render_step(q, token, form.answers(), current, values=form.answers(), unavailable=True)
@@ -144,7 +144,7 @@ def result(public_id: str) -> ResponseReturnValue:
     submission = services.submission_by_public_id(public_id) or abort(404)
     if submission.status == "withdrawn":  # erased: only the stub is left (app/intake/views.py)
         return render_template("intake/withdrawn.html", submission=submission)
-    q = questionnaire.by_version(submission.questionnaire_version) or abort(404)
+    q = questionnaires.by_version(submission.questionnaire_version) or abort(404)
     result = rules.expand(submission.result, q)
     template = "patient/urgent.html" if result["urgent"] else "patient/result.html"
     return render_template(
@@ -175,7 +175,7 @@ def _saved_draft_or_404(token: str) -> tuple[services.SavedDraft, Questionnaire]
 
 
 def _questionnaire_of(draft: Draft | services.SavedDraft) -> Questionnaire:
-    return questionnaire.by_version(draft.questionnaire_version) or abort(404)
+    return questionnaires.by_version(draft.questionnaire_version) or abort(404)
 
 
 def _render_step(

@@ -9,3 +9,13 @@ from app.questionnaires import v1, v2
 
 VERSIONS: dict[str, Questionnaire] = {q.version: q for q in (v1.QUESTIONNAIRE, v2.QUESTIONNAIRE)}
 CURRENT: Questionnaire = v2.QUESTIONNAIRE
+
+
+def current() -> Questionnaire:
+    """The questionnaire new screenings use."""
+    return CURRENT
+
+
+def by_version(version: str) -> Questionnaire | None:
+    """A questionnaire by version, so stored submissions show with the wording they were given."""
+    return VERSIONS.get(version)

@@ -19,8 +19,8 @@ from app.clinical_findings import TONGUE
 from app.input_values import printable, printable_json
 from app.intake.service import contact_details
 from app.models import Submission
-from app.questionnaire import PATTERNS, AnswerValue, Question, by_version, current
-from app.questionnaires import VERSIONS
+from app.questionnaire import PATTERNS, AnswerValue, Question
+from app.questionnaires import VERSIONS, by_version, current
 from app.review import queue
 from app.review.filters import Filters
 from app.web.extensions import db

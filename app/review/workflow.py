@@ -25,7 +25,8 @@ from app.clinical_findings import PULSE, TONGUE
 from app.input_values import printable
 from app.intake.service import contact_details
 from app.models import Review, StatusChange, Submission, User, utcnow
-from app.questionnaire import PATTERNS, Question, Questionnaire, Section, by_version, chosen_options
+from app.questionnaire import PATTERNS, Question, Questionnaire, Section, chosen_options
+from app.questionnaires import by_version
 from app.services import assessment_json
 from app.staff.permissions import may_see_contact
 from app.web import audit

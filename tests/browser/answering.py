@@ -6,7 +6,7 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from app.questionnaire import current
+from app.questionnaires import current
 
 
 def press(page: Page, selector: str, device: str = "phone") -> None:

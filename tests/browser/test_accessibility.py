@@ -18,7 +18,8 @@ from babel.support import Translations
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from app.questionnaire import Section, current
+from app.questionnaire import Section
+from app.questionnaires import current
 from tests.answers import typical_answers
 from tests.browser.answering import answer_step, press
 from tests.browser.audit import audit, check_targets, clipped, focused

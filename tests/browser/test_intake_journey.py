@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from app.models import Contact, OutboxMail, Submission
-from app.questionnaire import current
+from app.questionnaires import current
 from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.browser.answering import answer_step

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from app.questionnaire import current
+from app.questionnaires import current
 from tests.answers import typical_answers
 from tests.browser.answering import answer_step
 from tests.browser.audit import audit

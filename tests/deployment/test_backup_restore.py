@@ -22,7 +22,7 @@ from sqlalchemy.exc import DatabaseError
 
 from app.intake import service
 from app.models import Submission, User
-from app.questionnaire import current
+from app.questionnaires import current
 from app.services import record_assessment
 from app.staff import passwords
 from app.web.extensions import db

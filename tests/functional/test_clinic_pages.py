@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app import advice, catalogues, clinic, services
 from app.intake import privacy
 from app.models import Submission
-from app.questionnaire import current
+from app.questionnaires import current
 from app.staff import two_factor
 from app.web.extensions import db
 from tests.answers import typical_answers

@@ -22,7 +22,8 @@ from app import clinic
 from app.advice import THERAPY_CODES
 from app.input_values import Refused, clean_text
 from app.models import STATUSES, Review
-from app.questionnaire import PATTERNS, current
+from app.questionnaire import PATTERNS
+from app.questionnaires import current
 from app.review.workflow import MAX_NOTES
 from app.web.extensions import db
 from tests.clinic import HARBOUR

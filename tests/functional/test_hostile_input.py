@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 
 from app.input_values import MAX_ID, Refused, clean_text
 from app.models import AuditEvent, Review, Submission, User
-from app.questionnaire import current
+from app.questionnaires import current
 from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.functional.patient.test_wizard import form_data, start, step_url

@@ -6,7 +6,7 @@ from sqlalchemy import event, select
 
 from app import rules, services
 from app.models import Submission, utcnow
-from app.questionnaire import current
+from app.questionnaires import current
 from app.web.database import begin_write
 from app.web.extensions import db
 from tests.answers import typical_answers

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from app import advice, rules
 from app.advice import THERAPY_CODES, offered_therapies
-from app.questionnaire import KIDNEY, current
+from app.questionnaire import KIDNEY
+from app.questionnaires import current
 from tests.answers import typical_answers
 from tests.strategies import answer_sets
 

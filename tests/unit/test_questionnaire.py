@@ -13,11 +13,9 @@ from app.questionnaire import (
     Question,
     Questionnaire,
     Section,
-    by_version,
     chosen_options,
-    current,
 )
-from app.questionnaires import CURRENT, VERSIONS
+from app.questionnaires import CURRENT, VERSIONS, by_version, current
 from tests.answers import typical_answers
 
 QUESTIONS = list(CURRENT.questions)

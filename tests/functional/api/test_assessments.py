@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from app import fhir, rules, services
 from app.models import REFERENCE_ALPHABET, Submission, utcnow
-from app.questionnaire import PATTERNS, current
+from app.questionnaire import PATTERNS
+from app.questionnaires import current
 from app.web.extensions import db, limiter
 from tests.answers import typical_answers
 from tests.contract import ASSESSMENT_KEYS

@@ -9,8 +9,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
 
 from app import catalogues, fhir
-from app.questionnaire import current
-from app.questionnaires import VERSIONS
+from app.questionnaires import VERSIONS, current
 from tests.answers import typical_answers
 
 # Stored submissions and integrations refer to these; renaming one needs a new questionnaire version.

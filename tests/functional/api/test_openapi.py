@@ -14,7 +14,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from app.api import openapi
-from app.questionnaire import current
+from app.questionnaires import current
 from tests.fuzzing import Budget
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]

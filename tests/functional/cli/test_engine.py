@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from app import fhir, rules
 from app.models import Submission
-from app.questionnaire import PATTERNS, SIGNALS, current
+from app.questionnaire import PATTERNS, SIGNALS
+from app.questionnaires import current
 from app.web.extensions import db
 from tests.answers import typical_answers
 

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from app import rules
 from app.models import AuditEvent, Submission
-from app.questionnaire import current
-from app.questionnaires import VERSIONS
+from app.questionnaires import VERSIONS, current
 from app.review import exports
 from app.services import record_assessment
 from app.web.extensions import db

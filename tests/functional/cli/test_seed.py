@@ -10,7 +10,7 @@ from app import rules
 from app.cli import synthetic
 from app.intake.service import contact_details
 from app.models import Contact, Review, StatusChange, Submission
-from app.questionnaire import current
+from app.questionnaires import current
 from app.review import filters
 from app.web.extensions import db
 

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from app import advice, catalogues
 from app.models import Draft, Submission
 from app.patient import pain_map
-from app.questionnaire import KIDNEY, current
+from app.questionnaire import KIDNEY
+from app.questionnaires import current
 from app.web.extensions import db
 from app.web.i18n import language
 from tests.answers import typical_answers

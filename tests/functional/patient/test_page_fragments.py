@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from app.models import Draft
 from app.patient.fragments import Skeleton, choice, hole
-from app.questionnaire import current
+from app.questionnaires import current
 from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.functional.patient.test_wizard import form_values, start, step_url

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
 from app.models import Draft, Submission, utcnow
-from app.questionnaire import current
-from app.questionnaires import VERSIONS
+from app.questionnaires import VERSIONS, current
 from app.web.extensions import db
 from tests.answers import typical_answers, typical_v1_answers
 

@@ -12,7 +12,7 @@ import pytest
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from app.fhir import option_system
-from app.questionnaire import current
+from app.questionnaires import current
 from app.review import exports
 from app.staff import permissions
 from tests.answers import typical_answers

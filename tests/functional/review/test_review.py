@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.models import Review, StatusChange, Submission, User
-from app.questionnaire import current
+from app.questionnaires import current
 from app.web.extensions import db
 from tests.answers import typical_answers
 from tests.practitioner import COLD_DAMP, URGENT, audit_events, hidden_value, sent, stored

@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter, Rule
 from app import create_app
 from app.models import User
 from app.models.outbox import CLINIC_INBOX
-from app.questionnaire import current
+from app.questionnaires import current
 from app.services import record_assessment, start_draft
 from app.web import outbox
 from app.web.extensions import csrf, db

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, event, func, select, text
 import config
 from app import create_app
 from app.models import Submission
-from app.questionnaire import current
+from app.questionnaires import current
 from app.services import record_assessment
 from app.web.database import SQLiteConnection, single_read
 from app.web.extensions import db

@@ -22,9 +22,9 @@ from app.patient import pain_map
 from app.patient.fragments import render_page
 from app.patient.step_markup import step_fields
 from app.questionnaire import PATTERNS, FieldError, Question, Questionnaire, Section
-from app.staff.guards import safe_next
 from app.web.errors import RETRY_AFTER_SECONDS, worth_retrying
 from app.web.extensions import db, limiter
+from app.web.redirects import safe_next
 
 bp = Blueprint("patient", __name__)
 

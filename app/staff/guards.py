@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.web import audit
 from app.web.extensions import db
+from app.web.redirects import safe_next
 
 
 def require_staff(bp: Blueprint, *roles: str) -> None:
@@ -39,18 +37,3 @@ def _required_step() -> ResponseReturnValue | None:
     if current_app.config["REQUIRE_TWO_FACTOR"] and not current_user.totp_enabled:
         return redirect(url_for("auth.enrol_two_factor"))
     return None
-
-
-def safe_next(target: str | None, default: Callable[[], str] | None = None) -> str | None:
-    """Only a path on this site: never another host, a scheme-relative //host, or /\\host.
-
-    Browsers read a backslash as a slash and drop tabs and line breaks inside URLs, so ``/\\evil`` and
-    ``/<tab>/evil`` would both lead to another site: any backslash, space or control character is refused.
-    """
-    if target:
-        parts = urlsplit(target)
-        plain = all(char.isprintable() and not char.isspace() and char != "\\" for char in target)
-        local = plain and target.startswith("/") and not target.startswith("//")
-        if local and not parts.scheme and not parts.netloc:
-            return target.rstrip("?") or "/"
-    return default() if default else None

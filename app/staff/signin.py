@@ -28,9 +28,9 @@ from wtforms.validators import InputRequired, Length
 from app.models import StaffSession, User, utcnow
 from app.staff import passwords, sessions, two_factor
 from app.staff.forms import SignInForm
-from app.staff.guards import safe_next
 from app.web import audit, crypto
 from app.web.extensions import db, limiter
+from app.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 

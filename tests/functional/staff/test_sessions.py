@@ -12,9 +12,9 @@ from sqlalchemy import select
 import config
 from app.models import StaffSession, User
 from app.staff import accounts
-from app.staff.guards import safe_next
 from app.staff.sessions import SESSION_KEY
 from app.web.extensions import db
+from app.web.redirects import safe_next
 from tests.functional.web.test_database import GOOD_KEY, OTHER_PRODUCTION_KEYS
 from tests.staff import QUEUE, SIGN_IN, add_user, is_sign_in_redirect, live_sessions, sign_in, signed_in
 

@@ -1,8 +1,7 @@
 """The ``flask`` commands, one module per group, and the synthetic data behind ``flask seed``.
 
 The operator's console: a command module may import the core, the shared services, ``app.models``, ``app.web`` and
-the use cases of the audience it serves (``app.intake.service``, ``app.review.exports``, ``app.staff.accounts`` …),
-never a views module.
+the use cases of the audience it serves (``app.review.exports``, ``app.staff.accounts`` …), never a views module.
 """
 
 from __future__ import annotations

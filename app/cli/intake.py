@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app.intake import service
+from app import personal_data
 from app.models import utcnow
 from app.web import crypto
 from app.web.extensions import db
@@ -27,7 +27,7 @@ def purge_command() -> None:
     run leaves an audit entry with the counts only.
     """
     config = current_app.config
-    counts = service.purge(
+    counts = personal_data.purge(
         utcnow(),
         draft_lifetime=config["DRAFT_LIFETIME"],
         screen_days=config["SCREEN_RETENTION_DAYS"],
@@ -61,7 +61,7 @@ def rotate() -> None:
     Run it after adding a new key at the front of ENCRYPTION_KEYS or changing HASH_KEY (keep the old encryption
     keys until it has finished); it is safe to run again.
     """
-    counts = service.rotate_keys()
+    counts = personal_data.rotate_keys()
     db.session.commit()
     click.echo(
         f"Re-encrypted {counts['contacts']} contact records, {counts['staff_secrets']} staff two-factor secrets "

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from app.contact_values import normalise_name
 from app.input_values import printable, printable_json
-from app.intake.service import contact_hash
 from app.models import Contact, Draft, Review, Submission
+from app.personal_data import contact_hash
 from app.web import crypto
 from app.web.database import begin_write
 from app.web.extensions import db

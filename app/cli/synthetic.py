@@ -23,8 +23,9 @@ from app import rules
 from app.clinical_findings import PULSE, TONGUE
 from app.contact_values import normalise_name
 from app.intake import privacy
-from app.intake.service import CONTACT_METHODS, CONTACT_TIMES, contact_hash
+from app.intake.service import CONTACT_METHODS, CONTACT_TIMES
 from app.models import REFERENCE_ALPHABET, Contact, Review, StatusChange, Submission, new_token
+from app.personal_data import contact_hash
 from app.questionnaire import PATTERNS, AnswerValue, Question, Questionnaire
 from app.review.workflow import WORKFLOW
 from app.web import crypto
@@ -272,7 +273,7 @@ def rows(
             "idempotency_key": None,
             "row_version": 1,
         }
-        if status == "withdrawn":  # what erasure leaves (app.intake.service.erase_submission)
+        if status == "withdrawn":  # what erasure leaves (app.personal_data.erase_submission)
             row.update(answers={}, result={"erased": True}, urgent=False, primary_pattern=None)
             row["withdrawn_at"] = row["status_changed_at"]
         yield row, {"intake": intake and status != "withdrawn", "reviewed": status in ("seen", "closed")}

@@ -17,8 +17,8 @@ from sqlalchemy.orm import selectinload
 from app import fhir
 from app.clinical_findings import TONGUE
 from app.input_values import printable, printable_json
-from app.intake.service import contact_details
 from app.models import Submission
+from app.personal_data import contact_details
 from app.questionnaire import PATTERNS, AnswerValue, Question
 from app.questionnaires import VERSIONS, by_version, current
 from app.review import queue

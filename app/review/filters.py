@@ -2,7 +2,7 @@
 
 Search never puts a name, email address or phone number in a URL (nor in the audit trail): the search form is
 posted, and the queue is then addressed by the reference code or by the keyed hash of the contact detail, the same
-hash ``app.intake.service`` stores for exact-match search.
+hash ``app.personal_data`` stores for exact-match search.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from app.contact_values import InvalidContact, normalise_email, normalise_name, normalise_phone
 from app.input_values import FIRST_YEAR, LAST_YEAR, Refused, parse_date
-from app.intake.service import contact_hash, normalise_reference
 from app.models import STATUSES, Submission
+from app.personal_data import contact_hash, normalise_reference
 from app.questionnaire import PATTERNS
 from app.web.extensions import db
 

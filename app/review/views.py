@@ -15,8 +15,8 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from app import advice
-from app.intake.service import erase_submission
 from app.models import Submission
+from app.personal_data import erase_submission
 from app.questionnaire import PATTERNS, Level
 from app.review import queue as queue_service
 from app.review import workflow

@@ -23,8 +23,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import advice, clinic
 from app.clinical_findings import PULSE, TONGUE
 from app.input_values import printable
-from app.intake.service import contact_details
 from app.models import Review, StatusChange, Submission, User, utcnow
+from app.personal_data import contact_details
 from app.questionnaire import PATTERNS, Question, Questionnaire, Section, chosen_options
 from app.questionnaires import by_version
 from app.services import assessment_json
@@ -35,7 +35,7 @@ from app.web.extensions import db
 
 # The workflow (new → contacted → booked → seen → closed). Steps may be skipped forwards (a first call can book the
 # visit at once) and any open case can be closed (the person declines, or cannot be reached); nothing moves back.
-# "withdrawn" is reached only by erasure (app.intake.service), never from this form.
+# "withdrawn" is reached only by erasure (app.personal_data), never from this form.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("contacted", "booked", "closed"),
     "contacted": ("booked", "closed"),

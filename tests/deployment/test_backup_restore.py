@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
-from app.intake import service
+from app import personal_data
 from app.models import Submission, User
 from app.questionnaires import current
 from app.services import record_assessment
@@ -108,11 +108,11 @@ def test_a_backup_of_a_live_database_restores_into_a_fresh_one_with_everything_r
         upgrade()  # what the operator runs next: nothing to do, the schema is this release's
     assert counts(restored) == before
     with restored.app_context():
-        [found] = service.find_by_contact(EMAIL)
+        [found] = personal_data.find_by_contact(EMAIL)
         assert found.public_id == result_path.rsplit("/", 1)[-1]
         found_id = found.id
-        assert service.find_by_name(NAME) == [found]
-        details = service.contact_details(found)
+        assert personal_data.find_by_name(NAME) == [found]
+        details = personal_data.contact_details(found)
         assert details is not None
         assert (details["name"], details["phone"], details["email"], details["message"]) == (
             NAME,
@@ -137,7 +137,7 @@ def test_a_backup_of_a_live_database_restores_into_a_fresh_one_with_everything_r
     with stranger.app_context():
         submission = db.session.get(Submission, found_id)
         with pytest.raises(InvalidToken):
-            service.contact_details(submission)
+            personal_data.contact_details(submission)
 
     # A database with data in it is never restored over.
     again = run(RESTORE, fresh_database, str(backup))

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from app import rules
 from app.cli import synthetic
-from app.intake.service import contact_details
 from app.models import Contact, Review, StatusChange, Submission
+from app.personal_data import contact_details
 from app.questionnaires import current
 from app.review import filters
 from app.web.extensions import db

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
+from app import personal_data
 from app.intake import privacy, service
 from app.intake.service import Consent, ConsentMissing, ContactDetails, NotWithdrawable
 from app.models import AuditEvent, Contact, Review, StatusChange, Submission, utcnow
@@ -88,7 +89,7 @@ def test_sending_makes_an_intake_with_consent_recorded(app: Flask, client: Flask
         assert contact is not None
         assert contact.consent_version == privacy.VERSION
         assert before <= contact.consent_at <= utcnow()
-        shown = service.contact_details(submission)
+        shown = personal_data.contact_details(submission)
         assert shown is not None
         assert shown["signature"] == NAME
         assert shown["name"] == NAME
@@ -289,7 +290,7 @@ def test_valid_details_in_their_usual_forms_are_accepted_and_stored_canonically(
     path = screened(client)
     assert send(client, path, **changes).status_code == 303
     with app.app_context():
-        shown = service.contact_details(only_submission())
+        shown = personal_data.contact_details(only_submission())
         assert shown is not None
         for key, value in stored.items():
             assert shown[key] == value, key
@@ -303,7 +304,7 @@ def test_numbers_without_a_country_code_are_read_in_the_configured_region(config
     assert "like (201) 555-0123, or with the country code, like +1 201-555-0123." in page
     assert send(client, path, phone="(415) 555-2671").status_code == 303
     with app.app_context():
-        shown = service.contact_details(only_submission())
+        shown = personal_data.contact_details(only_submission())
         assert shown is not None and shown["phone"] == "+14155552671"
 
 
@@ -424,7 +425,7 @@ def test_another_form_for_a_sent_submission_changes_nothing_and_says_so(app: Fla
     assert "were not sent again" in page
     with app.app_context():
         assert count(Contact) == 1
-        shown = service.contact_details(only_submission())
+        shown = personal_data.contact_details(only_submission())
         assert shown is not None and shown["phone"] == PHONE_E164
 
 
@@ -600,7 +601,7 @@ def test_staff_erase_on_request_does_the_same_and_names_the_staff_member(app: Fl
         submission.status = "closed"  # erasure on request is possible at any stage
         db.session.add(Review(submission=submission, notes="Tongue pale, pulse deep.", rules_version="1"))
         db.session.commit()
-        service.erase_submission(submission, staff)
+        personal_data.erase_submission(submission, staff)
         db.session.commit()
         erased = only_submission()
         assert erased.status == "withdrawn" and erased.contact is None and erased.review is None

@@ -12,8 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 
-from app import create_app
-from app.intake import service
+from app import create_app, personal_data
 from app.models import AuditEvent, Contact, Draft, OutboxMail, StatusChange, Submission, User
 from app.web import crypto
 from app.web.extensions import db
@@ -80,7 +79,7 @@ def test_encrypted_fields_are_authenticated(app: Flask, client: FlaskClient) -> 
 def test_contact_details_are_none_for_a_plain_screen(app: Flask, client: FlaskClient) -> None:
     screened(client)
     with app.app_context():
-        assert service.contact_details(only_submission()) is None
+        assert personal_data.contact_details(only_submission()) is None
 
 
 # Search through keyed hashes
@@ -92,7 +91,7 @@ def test_contact_details_are_none_for_a_plain_screen(app: Flask, client: FlaskCl
 def test_an_intake_is_found_by_its_email_or_phone_however_typed(app: Flask, client: FlaskClient, query: str) -> None:
     sent(client)
     with app.app_context():
-        found = service.find_by_contact(query)
+        found = personal_data.find_by_contact(query)
         assert [s.id for s in found] == [only_submission().id]
 
 
@@ -100,30 +99,30 @@ def test_an_intake_is_found_by_its_email_or_phone_however_typed(app: Flask, clie
 def test_other_or_unusable_contact_details_find_nothing(app: Flask, client: FlaskClient, query: str) -> None:
     sent(client)
     with app.app_context():
-        assert service.find_by_contact(query) == []
+        assert personal_data.find_by_contact(query) == []
 
 
 def test_search_by_name_and_by_reference_code(app: Flask, client: FlaskClient) -> None:
     sent(client)
     with app.app_context():
         submission = only_submission()
-        assert service.find_by_name("  ann  LEE-wong") == [submission]
-        assert service.find_by_name("Ann") == []
+        assert personal_data.find_by_name("  ann  LEE-wong") == [submission]
+        assert personal_data.find_by_name("Ann") == []
         reference = submission.reference
         loose = reference.lower().replace("-", " ")
         for code in (reference, loose, reference.removeprefix("LBP-"), reference.replace("-", "")):
-            assert service.find_by_reference(code) == submission, code
-        assert service.find_by_reference("LBP-0000-0000") is None  # 0 is not in the alphabet
-        assert service.find_by_reference("nonsense") is None
+            assert personal_data.find_by_reference(code) == submission, code
+        assert personal_data.find_by_reference("LBP-0000-0000") is None  # 0 is not in the alphabet
+        assert personal_data.find_by_reference("nonsense") is None
 
 
 def test_newest_intake_first_when_one_address_sent_several(app: Flask) -> None:
     first = sent(app.test_client())
     second = sent(app.test_client(), phone="", preferred_contact="email")
     with app.app_context():
-        found = service.find_by_contact(EMAIL)
+        found = personal_data.find_by_contact(EMAIL)
         assert [s.public_id for s in found] == [second.rsplit("/", 1)[1], first.rsplit("/", 1)[1]]
-        assert len(service.find_by_contact(PHONE)) == 1
+        assert len(personal_data.find_by_contact(PHONE)) == 1
 
 
 # Key rotation
@@ -149,21 +148,21 @@ def test_rotation_re_encrypts_everything_with_the_newest_key_and_keeps_it_readab
     assert Fernet(new_key).decrypt(bytes(after["name_enc"])).decode() == NAME  # type: ignore[arg-type]
     new_only = configured(ENCRYPTION_KEYS=new_key)
     with new_only.app_context():
-        shown = service.contact_details(only_submission())
+        shown = personal_data.contact_details(only_submission())
         assert shown is not None
         assert (shown["name"], shown["email"], shown["phone"]) == (NAME, EMAIL.lower(), PHONE_E164)
         assert shown["message"] == MESSAGE and shown["signature"] == NAME
         user = db.session.scalar(select(User))
         assert user is not None and user.totp_secret_enc is not None
         assert crypto.decrypt(user.totp_secret_enc) == "JBSWY3DPEHPK3PXP"
-        assert service.find_by_contact(EMAIL) != []
+        assert personal_data.find_by_contact(EMAIL) != []
         mail = db.session.scalar(select(OutboxMail))
         assert mail is not None and mail.recipient_enc is not None
         assert crypto.decrypt(mail.recipient_enc) == EMAIL.lower()
         rotated = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "keys_rotate"))
         assert rotated is not None and rotated.detail == {"contacts": 1, "staff_secrets": 1, "mails": 1}
     with old.app_context(), pytest.raises(InvalidToken):
-        service.contact_details(only_submission())
+        personal_data.contact_details(only_submission())
 
 
 def test_rotation_also_re_hashes_with_a_new_hash_key(configured) -> None:
@@ -171,12 +170,12 @@ def test_rotation_also_re_hashes_with_a_new_hash_key(configured) -> None:
     sent(first.test_client())
     changed = configured(HASH_KEY="k" * 40)
     with changed.app_context():
-        assert service.find_by_contact(EMAIL) == []
+        assert personal_data.find_by_contact(EMAIL) == []
     assert changed.test_cli_runner().invoke(args=["keys", "rotate"]).exit_code == 0
     with changed.app_context():
-        assert len(service.find_by_contact(EMAIL)) == 1
-        assert len(service.find_by_contact(PHONE)) == 1
-        assert len(service.find_by_name(NAME)) == 1
+        assert len(personal_data.find_by_contact(EMAIL)) == 1
+        assert len(personal_data.find_by_contact(PHONE)) == 1
+        assert len(personal_data.find_by_name(NAME)) == 1
 
 
 def test_keys_generate_prints_usable_keys(runner) -> None:  # type: ignore[no-untyped-def]
@@ -233,7 +232,7 @@ def test_purge_removes_only_what_is_past_its_retention_and_is_idempotent(app: Fl
         app.test_client().post(f"{withdrawn}/withdraw")
         traveller.move_to(T0 + timedelta(days=100))
         with app.app_context():
-            case = service.find_by_reference(reference_of(app, closed_later))
+            case = personal_data.find_by_reference(reference_of(app, closed_later))
             assert case is not None
             case.status, case.status_changed_at = "closed", T0 + timedelta(days=100)
             db.session.commit()
@@ -271,7 +270,7 @@ def test_purge_counts_intake_retention_from_closing_the_case(app: Flask, runner)
     with time_machine.travel(T0, tick=False) as traveller:
         path = sent(app.test_client())
         with app.app_context():
-            case = service.find_by_reference(reference_of(app, path))
+            case = personal_data.find_by_reference(reference_of(app, path))
             assert case is not None
             case.status, case.status_changed_at = "closed", T0 + timedelta(days=10)
             db.session.commit()

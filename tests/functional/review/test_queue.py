@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.intake.service import erase_submission
 from app.models import Submission
+from app.personal_data import erase_submission
 from app.review import queue
 from app.web.extensions import db
 from tests.practitioner import COLD_DAMP, URGENT, audit_events, reference_of, references, sent, stored

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.imports import imported_modules, module_name
 
 ROOT = Path(__file__).resolve().parents[2]
 PURE = sorted(
@@ -16,33 +17,6 @@ PURE = sorted(
     ]
 )
 ALLOWED_APP = ("app.questionnaire", "app.questionnaires", "app.advice", "app.input_values")
-PACKAGES = {"app", "app.questionnaires"}
-
-
-def module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def imported_modules(source: str, module: str, is_package: bool = False) -> set[str]:
-    """Every module the source imports, anywhere in it (a lazy import inside a function counts too)."""
-    package = module if is_package else module.rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            target = node.module or ""
-            if node.level:
-                parts = package.split(".")
-                base = ".".join(parts[: len(parts) - node.level + 1])
-                target = f"{base}.{target}" if target else base
-            # From a package each name may be a module ("from app import advice"); from a module it is not.
-            if target in PACKAGES:
-                found.update(f"{target}.{alias.name}" for alias in node.names)
-            else:
-                found.add(target)
-    return found
 
 
 def allowed(module: str) -> bool:

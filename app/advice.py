@@ -396,3 +396,8 @@ def offered_therapies(
     }
     others = tuple(code for code in THERAPY_CODES if code in offered and code not in given and code not in avoided)
     return OfferedTherapies(shown, not_offered, others)
+
+
+def detail_pattern(therapy: Therapy, primary: str | None, secondary: Sequence[str]) -> str | None:
+    """The pattern whose detail a therapy's advice gives: the primary's, else the first secondary's that has one."""
+    return next((p for p in (primary, *secondary) if p in therapy.detail), None)

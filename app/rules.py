@@ -20,25 +20,21 @@ How it decides (``shared/domain/low-back-pain.md`` §4.5 and ``shared/product.md
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from app import advice
-from app.questionnaire import (
-    DAMP_HEAT,
-    KIDNEY,
-    PATTERNS,
-    SIGNALS,
-    Answered,
-    Answers,
-    FlagRule,
-    Option,
-    Question,
-    Questionnaire,
-    RedFlag,
+from app.answer_plan import (
+    Choice,
+    Contribution,
+    chosen_choices,
+    hidden_questions,
+    plan_for,
+    reachable_without,
 )
+from app.compact_record import compact
+from app.questionnaire import DAMP_HEAT, KIDNEY, PATTERNS, SIGNALS, Answers, Questionnaire
+from app.red_flags import URGENT_LEVELS, Finding, raised
 
 # 2.0.0: red flags from declared combinations and time windows (questionnaire 2); a secondary pattern from its own
 # signs rather than its distance to the primary; a primary needs signs of its own (docs/rules.md, "Changes").
@@ -58,27 +54,6 @@ CONFIDENCE_GAP = 15
 # Damp-heat findings this strong (0-100 like a pattern) mean the picture may lie outside the clinic's patterns.
 OUT_OF_SCOPE = 20
 THRESHOLDS = {"likely": LIKELY, "possible": POSSIBLE, "own_signs": OWN_SIGNS, "out_of_scope": OUT_OF_SCOPE}
-URGENT_LEVELS = frozenset({"emergency", "urgent"})
-LEVEL_ORDER = {"emergency": 0, "urgent": 1, "refer": 2}
-
-
-@dataclass(frozen=True)
-class Contribution:
-    question: str
-    answer: str
-    text: str
-    points: int
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A red flag raised by the answers: which answers raised it and, for a declared combination, why they count."""
-
-    code: str
-    level: str
-    label: str
-    answers: tuple[str, ...]
-    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,210 +153,15 @@ class Assessment:
         return compact(self.to_json())
 
 
-# What an assessment's JSON repeats from the questionnaire and the advice rather than decides: the option labels of
-# its contributions, the therapies' names and details, the disclaimer. A stored record leaves them out, and keeps each
-# contribution as [question, answer, points]; ``expand`` puts the rest back from the record's own questionnaire
-# version. A typical record is half its JSON.
-_DERIVED_THERAPY = ("name", "detail")
-
-
-def compact(result: Mapping[str, Any]) -> dict[str, Any]:
-    """An assessment's JSON without its derived parts; ``expand(compact(j), q) == j`` for any ``to_json`` of ``q``."""
-    if "explanation" not in result:
-        return dict(result)  # an erased or empty result has nothing derived
-    explanation = result["explanation"]
-    record = {key: value for key, value in result.items() if key != "disclaimer"}
-    record["explanation"] = {
-        **explanation,
-        "patterns": {
-            code: {**pattern, "contributions": _triples(pattern["contributions"])}
-            for code, pattern in explanation["patterns"].items()
-        },
-        "damp_heat": {**explanation["damp_heat"], "contributions": _triples(explanation["damp_heat"]["contributions"])},
-    }
-    record["therapies"] = _without(result["therapies"], _DERIVED_THERAPY)
-    return record
-
-
-def expand(record: Mapping[str, Any], questionnaire: Questionnaire) -> dict[str, Any]:
-    """A stored record as ``to_json`` gave it, with the labels of ``questionnaire`` (the record's own version).
-
-    A record stored whole (before records were compacted) comes back as it is.
-    """
-    if "explanation" not in record or "disclaimer" in record:
-        return dict(record)
-    explanation = record["explanation"]
-
-    def labelled(triples: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
-        return [
-            {
-                "question": question,
-                "answer": answer,
-                "text": _option_text(questionnaire, question, answer),
-                "points": points,
-            }
-            for question, answer, points in triples
-        ]
-
-    therapies = []
-    for given in record["therapies"]:
-        therapy = advice.THERAPY_BY_CODE[given["code"]]
-        pattern = _therapy_pattern(therapy, record["primary"], record["secondary"])
-        detail = therapy.detail[pattern] if pattern is not None else ""
-        therapies.append({"code": therapy.code, "name": therapy.name, "detail": detail, **given})
-    patterns = {
-        code: {**pattern, "contributions": labelled(pattern["contributions"])}
-        for code, pattern in explanation["patterns"].items()
-    }
-    damp_heat = {**explanation["damp_heat"], "contributions": labelled(explanation["damp_heat"]["contributions"])}
-    return {
-        **record,
-        "explanation": {**explanation, "patterns": patterns, "damp_heat": damp_heat},
-        "therapies": therapies,
-        "disclaimer": advice.DISCLAIMER,
-    }
-
-
-def _triples(contributions: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
-    return [[c["question"], c["answer"], c["points"]] for c in contributions]
-
-
-def _without(items: Sequence[Mapping[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in item.items() if k not in keys} for item in items]
-
-
-def _option_text(questionnaire: Questionnaire, link_id: str, code: str) -> str:
-    question = questionnaire.by_id.get(link_id)
-    option = question.option(code) if question is not None else None
-    return option.text if option is not None else code
-
-
-def max_points(questionnaire: Questionnaire) -> dict[str, int]:
-    """The most each pattern (and the damp-heat cluster) can reach from the whole questionnaire."""
-    totals = dict.fromkeys(SIGNALS, 0)
-    for question in questionnaire.questions:
-        for signal, points in _reachable(question).items():
-            totals[signal] += points
-    return totals
-
-
-@dataclass(frozen=True)
-class _Choice:
-    """One option as the engine uses it: its place in the question and what it contributes to each signal."""
-
-    question: Question
-    option: Option
-    index: int
-    contributions: tuple[tuple[str, Contribution], ...]
-    # The pattern this answer is a sign of on its own (see ``own_signs``), if any.
-    sign_of: str | None
-    # (linkId, code): what the combination rules look for.
-    answer: tuple[str, str]
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """What ``assess`` needs from a questionnaire's declarations, worked out once."""
-
-    reachable: dict[str, int]
-    # What each conditional question adds to ``reachable``; taken off again when it does not apply to a person.
-    conditional: tuple[tuple[Question, dict[str, int]], ...]
-    # Choice questions (linkId, question, options by code); other kinds select no options.
-    questions: tuple[tuple[str, Question, dict[str, _Choice]], ...]
-    # Each combination rule with the answers each of its conditions accepts, as (linkId, code) sets, and the rules
-    # (by index) that an answer can start, from their first condition: only those are looked at.
-    triggers: dict[tuple[str, str], tuple[int, ...]]
-    flag_rules: tuple[
-        tuple[FlagRule, tuple[frozenset[tuple[str, str]], ...], tuple[frozenset[tuple[str, str]], ...]], ...
-    ]
-
-
-def _reachable(question: Question) -> dict[str, int]:
-    points = {s: [o.points.get(s, 0) for o in question.options] for s in SIGNALS}
-    return {s: sum(p) if question.kind == "multi" else max(p, default=0) for s, p in points.items()}
-
-
-@cache  # declarations never change after import; questionnaires hash by identity
-def _plan(questionnaire: Questionnaire) -> _Plan:
-    questions = tuple(
-        (
-            question.link_id,
-            question,
-            {
-                option.code: _Choice(
-                    question,
-                    option,
-                    index,
-                    tuple(
-                        (signal, Contribution(question.link_id, option.code, option.text, option.points[signal]))
-                        for signal in SIGNALS
-                        if option.points.get(signal)
-                    ),
-                    _sign_of(question, option),
-                    (question.link_id, option.code),
-                )
-                for index, option in enumerate(question.options)
-            },
-        )
-        for question in questionnaire.questions
-        if question.kind in ("single", "multi")
-    )
-    conditional = tuple((q, _reachable(q)) for q in questionnaire.questions if q.enable_when)
-    flag_rules = tuple(
-        (rule, tuple(_accepted(a) for a in rule.all_of), tuple(_accepted(a) for a in rule.any_of))
-        for rule in questionnaire.flag_rules
-    )
-    triggers: dict[tuple[str, str], list[int]] = {}
-    for index, (_, required, _) in enumerate(flag_rules):
-        for answer in required[0]:
-            triggers.setdefault(answer, []).append(index)
-    started = {answer: tuple(indexes) for answer, indexes in triggers.items()}
-    return _Plan(max_points(questionnaire), conditional, questions, started, flag_rules)
-
-
-def _accepted(condition: Answered) -> frozenset[tuple[str, str]]:
-    return frozenset((condition.question, code) for code in condition.answers)
-
-
-def _sign_of(question: Question, option: Option) -> str | None:
-    """The one pattern an answer points to, when it describes what the person feels (not their circumstances)."""
-    patterns = [p for p in PATTERNS if option.points.get(p)]
-    return patterns[0] if len(patterns) == 1 and not question.background else None
-
-
-def reachable_for(answers: Answers, questionnaire: Questionnaire) -> dict[str, int]:
-    """The most each signal can reach from the questions these answers make applicable.
-
-    A question that does not apply (period questions for someone without periods) is not held against anyone.
-    No question that enables another carries points itself for what it enables, so this keeps scores monotone.
-    """
-    plan = _plan(questionnaire)
-    return _reachable_without(plan, _hidden(answers, questionnaire, plan))
-
-
-def _hidden(answers: Answers, questionnaire: Questionnaire, plan: _Plan) -> frozenset[str]:
-    """The conditional questions these answers do not enable, worked out once per assessment."""
-    return frozenset(q.link_id for q, _ in plan.conditional if not questionnaire.is_enabled(q, answers))
-
-
-def _reachable_without(plan: _Plan, hidden: frozenset[str]) -> dict[str, int]:
-    reachable = dict(plan.reachable)
-    for question, extra in plan.conditional:
-        if question.link_id in hidden:
-            for signal, points in extra.items():
-                reachable[signal] -= points
-    return reachable
-
-
 def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     """Assess validated answers (see ``Questionnaire.validate``) with the current rules."""
-    plan = _plan(questionnaire)
-    hidden = _hidden(answers, questionnaire, plan)
-    chosen = _chosen(answers, hidden, plan)
-    red_flags = _red_flags(chosen, plan)
+    plan = plan_for(questionnaire)
+    hidden = hidden_questions(answers, questionnaire, plan)
+    chosen = chosen_choices(answers, hidden, plan)
+    red_flags = raised(chosen, plan)
     urgent = any(f.level in URGENT_LEVELS for f in red_flags)
 
-    reachable = _reachable_without(plan, hidden)
+    reachable = reachable_without(plan, hidden)
     collected: dict[str, list[Contribution]] = {signal: [] for signal in SIGNALS}
     for choice in chosen:
         for signal, contribution in choice.contributions:
@@ -442,81 +222,6 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     )
 
 
-def _chosen(answers: Answers, hidden: frozenset[str], plan: _Plan) -> list[_Choice]:
-    """The options the answers select, question by question in declaration order (as ``chosen_options``)."""
-    chosen: list[_Choice] = []
-    get = answers.get
-    for link_id, _question, choices in plan.questions:
-        value = get(link_id)
-        if value is None or link_id in hidden:
-            continue
-        if isinstance(value, str):
-            if value in choices:
-                chosen.append(choices[value])
-        elif isinstance(value, list):
-            picked = [choices[c] for c in value if isinstance(c, str) and c in choices]
-            # Validated answers are already in declaration order without repeats; anything else is put so.
-            if len(picked) > 1:
-                indexes = [c.index for c in picked]
-                if indexes != sorted(set(indexes)):
-                    picked = sorted({c.index: c for c in picked}.values(), key=lambda c: c.index)
-            chosen.extend(picked)
-    return chosen
-
-
-def _red_flags(chosen: list[_Choice], plan: _Plan) -> tuple[Finding, ...]:
-    """Every red flag the chosen answers raise: by an option, by a count of signs, or by a declared combination.
-
-    Of several flags for one condition (past cancer on its own, and past cancer with new pain) only those at the
-    most serious level are reported, so a result never says both "see a doctor today" and "mention it some time".
-    """
-    raised: dict[str, tuple[RedFlag, list[str], list[str]]] = {}
-
-    def raise_(flag: RedFlag, answers: list[str], reason: str | None = None) -> None:
-        _, found, reasons = raised.setdefault(flag.code, (flag, [], []))
-        found.extend(a for a in answers if a not in found)
-        if reason is not None and reason not in reasons:
-            reasons.append(reason)
-
-    signs: dict[str, tuple[tuple[int, RedFlag], list[str]]] = {}
-    picked = {choice.answer for choice in chosen}
-    for choice in chosen:
-        question, option = choice.question, choice.option
-        if option.red_flag:
-            raise_(option.red_flag, [f"{question.link_id}.{option.code}"])
-        if question.flag_at_least and not option.exclusive:
-            signs.setdefault(question.link_id, (question.flag_at_least, []))[1].append(option.code)
-    # A flag raised by several signs of one question together (version 1's inflammatory back pain).
-    for link_id, ((count, flag), codes) in signs.items():
-        if len(codes) >= count:
-            raise_(flag, [f"{link_id}.{s}" for s in codes])
-    candidates = sorted({i for answer in picked for i in plan.triggers.get(answer, ())})  # in declaration order
-    for rule, required, optional in (plan.flag_rules[i] for i in candidates):
-        # Set tests first (most rules do not fire); only a rule that fires lists its answers, in declaration order.
-        if any(accepted.isdisjoint(picked) for accepted in required):
-            continue
-        if optional and sum(not accepted.isdisjoint(picked) for accepted in optional) < rule.at_least:
-            continue
-        met = [*rule.all_of]
-        met += [a for a, accepted in zip(rule.any_of, optional, strict=True) if not accepted.isdisjoint(picked)]
-        raise_(rule.flag, [answer for condition in met for answer in _matches(condition, picked)], rule.reason)
-
-    worst: dict[str, int] = {}
-    for flag, _, _ in raised.values():
-        worst[flag.group] = min(worst.get(flag.group, 3), LEVEL_ORDER[flag.level])
-    findings = [
-        Finding(f.code, f.level, f.label, tuple(a), tuple(r))
-        for f, a, r in raised.values()
-        if LEVEL_ORDER[f.level] == worst[f.group]
-    ]
-    return tuple(sorted(findings, key=lambda f: (LEVEL_ORDER[f.level], f.code)))
-
-
-def _matches(condition: Answered, picked: set[tuple[str, str]]) -> list[str]:
-    """The chosen answers (``linkId.code``) that meet a rule's condition; empty when it does not hold."""
-    return [f"{condition.question}.{code}" for code in condition.answers if (condition.question, code) in picked]
-
-
 def _level(score: int) -> str:
     if score >= LIKELY:
         return "likely"
@@ -530,7 +235,7 @@ def _confidence(primary: str | None, secondary: tuple[str, ...], scores: dict[st
     return "high" if not secondary and scores[primary] - runner_up >= CONFIDENCE_GAP else "moderate"
 
 
-def _kidney_subtype(chosen: list[_Choice]) -> str | None:
+def _kidney_subtype(chosen: list[Choice]) -> str | None:
     """Yang or yin from the temperature and related items; "mixed" only when both are clearly present [S12].
 
     One sign of each is too little to call either, so no sub-type is named.
@@ -552,7 +257,7 @@ def _therapies(
     """The clinic's therapies for the primary pattern (and any secondary one), shaped by the cautions."""
     result = []
     for therapy in advice.THERAPIES:
-        pattern = _therapy_pattern(therapy, primary, secondary)
+        pattern = advice.detail_pattern(therapy, primary, secondary)
         if pattern is None:
             continue
         effects = [
@@ -565,11 +270,6 @@ def _therapies(
         status = "not_advised" if "avoid" in actions else "with_care" if actions else "recommended"
         result.append(TherapyAdvice(therapy.code, therapy.name, therapy.detail[pattern], status, tuple(notes)))
     return tuple(result)
-
-
-def _therapy_pattern(therapy: advice.Therapy, primary: str | None, secondary: Sequence[str]) -> str | None:
-    """The pattern whose detail a therapy's advice gives: the primary's, else the first secondary's that has one."""
-    return next((p for p in (primary, *secondary) if p in therapy.detail), None)
 
 
 def _summary(urgent: bool, primary: str | None, secondary: tuple[str, ...], out_of_scope: str | None) -> str:

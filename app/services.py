@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select
 
-from app import rules
+from app import compact_record, rules
 from app.input_values import is_token
 from app.models import Draft, Submission, utcnow
 from app.questionnaire import AnswerValue, Questionnaire, Section
@@ -44,7 +44,7 @@ class Recorded:
 def assessment_json(submission: Submission) -> dict[str, Any]:
     """A stored assessment as the rules gave it: its record expanded with its own questionnaire version's labels."""
     questionnaire = by_version(submission.questionnaire_version)
-    return rules.expand(submission.result, questionnaire) if questionnaire else dict(submission.result)
+    return compact_record.expand(submission.result, questionnaire) if questionnaire else dict(submission.result)
 
 
 def start_draft(questionnaire: Questionnaire, language: str) -> Draft:
@@ -158,12 +158,12 @@ def _submission_row(
     key: str | None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The new row's values and the assessment's JSON, made before the write transaction: writers queue for as
-    short a time as can be. The row keeps the compact record (``rules.compact``)."""
+    short a time as can be. The row keeps the compact record (``compact_record.compact``)."""
     assessment = rules.assess(answers, questionnaire)
     result = assessment.to_json()
     row = {
         "answers": dict(answers),
-        "result": rules.compact(result),
+        "result": compact_record.compact(result),
         "source": source,
         "language": language,
         "questionnaire_version": questionnaire.version,

@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from app import clinic, rules
+from app import answer_plan, clinic, red_flags, rules
 from app.api.input import InputError, clean_answers, load_json
 from app.questionnaire import PATTERNS, SIGNALS, Questionnaire
 from app.questionnaires import current
@@ -89,14 +89,14 @@ def rules_table(questionnaire: Questionnaire) -> dict[str, Any]:
                 "of": [[f"{a.question}.{c}" for c in a.answers] for a in rule.any_of],
             }
         )
-    order = rules.LEVEL_ORDER
+    order = red_flags.LEVEL_ORDER
     return {
         "rules_version": rules.RULES_VERSION,
         "questionnaire": {"url": questionnaire.url, "version": questionnaire.version},
         "patterns": list(PATTERNS),
         "thresholds": rules.THRESHOLDS,
-        "urgent_levels": sorted(rules.URGENT_LEVELS, key=order.__getitem__),
-        "reachable": rules.max_points(questionnaire),
+        "urgent_levels": sorted(red_flags.URGENT_LEVELS, key=order.__getitem__),
+        "reachable": answer_plan.max_points(questionnaire),
         "points": points,
         "red_flags": sorted(flags.values(), key=lambda f: (order[f["level"]], f["code"])),
         "kidney_subtypes": subtypes,

@@ -15,7 +15,7 @@ from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 
-from app import advice, clinic, questionnaires, rules, services
+from app import advice, clinic, compact_record, questionnaires, rules, services
 from app.forms import step_form
 from app.models import Draft
 from app.patient import pain_map
@@ -145,7 +145,7 @@ def result(public_id: str) -> ResponseReturnValue:
     if submission.status == "withdrawn":  # erased: only the stub is left (app/intake/views.py)
         return render_template("intake/withdrawn.html", submission=submission)
     q = questionnaires.by_version(submission.questionnaire_version) or abort(404)
-    result = rules.expand(submission.result, q)
+    result = compact_record.expand(submission.result, q)
     template = "patient/urgent.html" if result["urgent"] else "patient/result.html"
     return render_template(
         template,

@@ -14,6 +14,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from app import advice
+from app.answer_plan import max_points, reachable_for
+from app.compact_record import compact, expand
 from app.questionnaire import (
     COLD_DAMP,
     DAMP_HEAT,
@@ -29,22 +31,8 @@ from app.questionnaire import (
     Section,
 )
 from app.questionnaires import CURRENT
-from app.rules import (
-    CONFIDENCE_GAP,
-    LEVEL_ORDER,
-    LIKELY,
-    OUT_OF_SCOPE,
-    OWN_SIGNS,
-    POSSIBLE,
-    RULES_VERSION,
-    URGENT_LEVELS,
-    Assessment,
-    assess,
-    compact,
-    expand,
-    max_points,
-    reachable_for,
-)
+from app.red_flags import LEVEL_ORDER, URGENT_LEVELS
+from app.rules import CONFIDENCE_GAP, LIKELY, OUT_OF_SCOPE, OWN_SIGNS, POSSIBLE, RULES_VERSION, Assessment, assess
 from tests.answers import typical_answers, with_answer
 from tests.contract import ASSESSMENT_KEYS
 from tests.strategies import answer_sets

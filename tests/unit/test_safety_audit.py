@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from app.questionnaire import FlagRule, Question
 from app.questionnaires import CURRENT
-from app.rules import LEVEL_ORDER, URGENT_LEVELS, assess
+from app.red_flags import LEVEL_ORDER, URGENT_LEVELS
+from app.rules import assess
 from tests.answers import typical_answers, with_answer
 from tests.strategies import answer_sets
 

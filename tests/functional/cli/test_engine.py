@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from app import fhir, rules
+from app import answer_plan, fhir, rules
 from app.models import Submission
 from app.questionnaire import PATTERNS, SIGNALS
 from app.questionnaires import current
@@ -104,7 +104,7 @@ def test_rules_json_is_derived_from_the_data(runner):
         "out_of_scope": rules.OUT_OF_SCOPE,
     }
     assert table["patterns"] == list(PATTERNS)
-    assert table["reachable"] == rules.max_points(questionnaire)
+    assert table["reachable"] == answer_plan.max_points(questionnaire)
     expected_points = {
         f"{q.link_id}.{o.code}": dict(o.points) for q in questionnaire.questions for o in q.options if o.points
     }

@@ -11,9 +11,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from app.cautions import CAUTIONS
 from app.questionnaire import COLD_DAMP, KIDNEY, LIVER, N_, STAGNATION
-
-Action = Literal["avoid", "adapt"]
 
 DISCLAIMER = N_(
     "This is a screening aid, not a diagnosis. It cannot rule out a medical problem. A practitioner will assess "
@@ -146,140 +145,6 @@ THERAPIES: tuple[Therapy, ...] = (
 
 THERAPY_CODES: tuple[str, ...] = tuple(therapy.code for therapy in THERAPIES)
 THERAPY_BY_CODE: dict[str, Therapy] = {therapy.code: therapy for therapy in THERAPIES}
-
-
-@dataclass(frozen=True)
-class CautionRule:
-    """How one before-therapy answer changes the advice for each therapy."""
-
-    label: str
-    effects: dict[str, tuple[Action, str]]
-
-
-CAUTIONS: dict[str, CautionRule] = {
-    # [S106][S111][S121][S131]
-    "pregnancy": CautionRule(
-        N_("Pregnancy"),
-        {
-            "acupuncture": (
-                "adapt",
-                N_("Only by a practitioner trained in pregnancy care; some points are avoided."),
-            ),
-            "tuina": ("adapt", N_("No strong techniques on the lower back or belly.")),
-            "cupping": ("avoid", N_("Not advised during pregnancy.")),
-            "herbal_medicine": (
-                "avoid",
-                N_("Many formulas for back pain are not safe in pregnancy."),
-            ),
-        },
-    ),
-    "breastfeeding": CautionRule(
-        N_("Breastfeeding"),
-        {
-            "herbal_medicine": (
-                "adapt",
-                N_("Herbs pass into breast milk; the practitioner will choose with care."),
-            )
-        },
-    ),
-    # [S115][S116][S128][S129]
-    "blood_thinners": CautionRule(
-        N_("Blood thinners"),
-        {
-            "acupuncture": (
-                "adapt",
-                N_("Possible with care; tell the practitioner which medicine you take."),
-            ),
-            "cupping": ("avoid", N_("Not advised with blood thinners.")),
-            "herbal_medicine": (
-                "adapt",
-                N_("Several herbs interact with blood thinners; they must be checked."),
-            ),
-        },
-    ),
-    # [S106][S116][S119]
-    "bleeding_disorder": CautionRule(
-        N_("Bleeding disorder"),
-        {
-            "acupuncture": (
-                "avoid",
-                N_("Not advised with a bleeding disorder unless your doctor agrees."),
-            ),
-            "cupping": ("avoid", N_("Not advised with a bleeding disorder.")),
-            "tuina": ("avoid", N_("Not advised with a bleeding tendency.")),
-        },
-    ),
-    # [S107][S109][S116]
-    "pacemaker": CautionRule(
-        N_("Pacemaker or implanted device"),
-        {
-            "acupuncture": (
-                "adapt",
-                N_("Without electrical stimulation (no electro-acupuncture)."),
-            ),
-            "cupping": ("avoid", N_("Not advised with a pacemaker.")),
-        },
-    ),
-    "epilepsy": CautionRule(
-        N_("Epilepsy"),
-        {"acupuncture": ("adapt", N_("Without electrical stimulation (no electro-acupuncture)."))},
-    ),
-    # [S115][S116][S119]
-    "skin_back": CautionRule(
-        N_("Skin problem on the back"),
-        {
-            "acupuncture": ("adapt", N_("No needles through broken or inflamed skin.")),
-            "cupping": ("avoid", N_("Not over broken or inflamed skin.")),
-            "tuina": ("adapt", N_("The affected skin is avoided.")),
-        },
-    ),
-    "needle_fear": CautionRule(
-        N_("Fear of needles"),
-        {
-            "acupuncture": (
-                "adapt",
-                N_("Tell the practitioner: acupressure or very fine needles can be used instead."),
-            )
-        },
-    ),
-    "herb_allergy": CautionRule(
-        N_("Reaction to herbal medicine before"),
-        {
-            "herbal_medicine": (
-                "adapt",
-                N_("Bring details of the reaction; herbs only with great care."),
-            )
-        },
-    ),
-    # [S127]
-    "liver_disease": CautionRule(
-        N_("Liver disease"),
-        {
-            "herbal_medicine": (
-                "adapt",
-                N_("Herbs can strain the liver; the practitioner will check with your doctor."),
-            )
-        },
-    ),
-    # [S122][S123][S124]
-    "kidney_disease": CautionRule(
-        N_("Kidney disease"),
-        {
-            "herbal_medicine": (
-                "adapt",
-                N_("Some herbs harm the kidneys; only formulas known to be safe are used."),
-            )
-        },
-    ),
-    # [S119]
-    "osteoporosis": CautionRule(
-        N_("Thin bones"),
-        {"tuina": ("adapt", N_("Gentle techniques only; no manipulation."))},
-    ),
-}
-
-# Moxibustion on the lower back is not used in kidney-yin deficiency with heat signs [S36].
-YIN_MOXA_NOTE = N_("For the yin type, needles are used without moxibustion (warming).")
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from app.answer_plan import (
     plan_for,
     reachable_without,
 )
+from app.cautions import CAUTIONS, YIN_MOXA_NOTE
 from app.compact_record import compact
 from app.questionnaire import DAMP_HEAT, KIDNEY, PATTERNS, SIGNALS, Answers, Questionnaire
 from app.red_flags import URGENT_LEVELS, Finding, raised
@@ -260,12 +261,10 @@ def _therapies(
         pattern = advice.detail_pattern(therapy, primary, secondary)
         if pattern is None:
             continue
-        effects = [
-            advice.CAUTIONS[c].effects[therapy.code] for c in cautions if therapy.code in advice.CAUTIONS[c].effects
-        ]
+        effects = [CAUTIONS[c].effects[therapy.code] for c in cautions if therapy.code in CAUTIONS[c].effects]
         notes = [note for _, note in effects]
         if therapy.code == "acupuncture" and pattern == KIDNEY and subtype in ("yin", "mixed"):
-            notes.append(advice.YIN_MOXA_NOTE)
+            notes.append(YIN_MOXA_NOTE)
         actions = {action for action, _ in effects}
         status = "not_advised" if "avoid" in actions else "with_care" if actions else "recommended"
         result.append(TherapyAdvice(therapy.code, therapy.name, therapy.detail[pattern], status, tuple(notes)))

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import advice, clinic
+from app import advice, cautions, clinic
 from app.clinical_findings import PULSE, TONGUE
 from app.input_values import printable
 from app.models import Review, StatusChange, Submission, User, utcnow
@@ -243,6 +243,7 @@ def page_data(submission: Submission, viewer: User) -> dict[str, Any]:
             result.get("therapies", ()), result.get("cautions", ()), clinic.current().therapies
         ),
         "advice": advice,
+        "cautions": cautions.CAUTIONS,
         "patterns": PATTERNS,
         "details": contact_details(submission) if may_see_contact(viewer) else None,
         "actors": actors(submission),

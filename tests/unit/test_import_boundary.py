@@ -21,6 +21,7 @@ PURE = sorted(
                 "compact_record.py",
                 "questionnaire.py",
                 "advice.py",
+                "cautions.py",
                 "input_values.py",
             )
         ),
@@ -34,6 +35,7 @@ ALLOWED_APP = (
     "app.red_flags",
     "app.compact_record",
     "app.advice",
+    "app.cautions",
     "app.input_values",
 )
 

@@ -33,6 +33,7 @@ CORE = (
     "app.red_flags",
     "app.compact_record",
     "app.advice",
+    "app.cautions",
     "app.input_values",
     "app.contact_values",
     "app.clinical_findings",

@@ -7,8 +7,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app import advice, rules
+from app import rules
 from app.advice import THERAPY_CODES, offered_therapies
+from app.cautions import CAUTIONS
 from app.questionnaire import KIDNEY
 from app.questionnaires import current
 from tests.answers import typical_answers
@@ -41,7 +42,7 @@ def test_no_unoffered_therapy_is_ever_recommended(answers: dict[str, Any], offer
     avoided = {
         code
         for caution in result["cautions"]
-        for code, (action, _) in advice.CAUTIONS[caution].effects.items()
+        for code, (action, _) in CAUTIONS[caution].effects.items()
         if action == "avoid"
     }
     assert not set(shown.others) & avoided

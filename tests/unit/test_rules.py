@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from app import advice
 from app.answer_plan import max_points, reachable_for
+from app.cautions import CAUTIONS, YIN_MOXA_NOTE
 from app.compact_record import compact, expand
 from app.questionnaire import (
     COLD_DAMP,
@@ -391,8 +392,8 @@ def test_the_yin_type_is_needled_without_moxibustion() -> None:
     yin = run(typical_answers(other_symptoms=["weak_knees", "hot_palms_sweats", "dry_mouth"]))
     yang = run(typical_answers())
     acupuncture = {r.kidney_subtype: next(t for t in r.therapies if t.code == "acupuncture") for r in (yin, yang)}
-    assert advice.YIN_MOXA_NOTE in acupuncture["yin"].notes
-    assert advice.YIN_MOXA_NOTE not in acupuncture["yang"].notes
+    assert YIN_MOXA_NOTE in acupuncture["yin"].notes
+    assert YIN_MOXA_NOTE not in acupuncture["yang"].notes
 
 
 # Cautions
@@ -405,10 +406,10 @@ def _caution_option(code: str) -> tuple[Question, Option]:
 
 def test_every_caution_answer_has_advice_and_every_advice_has_an_answer() -> None:
     asked = {o.caution for _, o in options_where(lambda q, o: o.caution)}
-    assert asked == set(advice.CAUTIONS)
+    assert asked == set(CAUTIONS)
 
 
-@pytest.mark.parametrize("code", sorted(advice.CAUTIONS))
+@pytest.mark.parametrize("code", sorted(CAUTIONS))
 def test_each_caution_shapes_therapies_as_advice_declares(code: str) -> None:
     # Stagnation is the picture every therapy is offered for, so every effect is visible; weeks old rather than new,
     # so thin bones are a caution here and not, with new pain, a sign of a fracture.
@@ -422,7 +423,7 @@ def test_each_caution_shapes_therapies_as_advice_declares(code: str) -> None:
     assert result.to_json()["cautions"] == [code]
     assert result.scores == base.scores
     assert result.primary == base.primary
-    effects = advice.CAUTIONS[code].effects
+    effects = CAUTIONS[code].effects
     for therapy in result.therapies:
         if therapy.code in effects:
             action, note = effects[therapy.code]
@@ -458,8 +459,8 @@ def test_the_strictest_caution_wins_and_every_note_is_kept() -> None:
     acupuncture = _therapies(["blood_thinners", "bleeding_disorder"])["acupuncture"]
     assert acupuncture.status == "not_advised"
     assert acupuncture.notes == (
-        advice.CAUTIONS["blood_thinners"].effects["acupuncture"][1],
-        advice.CAUTIONS["bleeding_disorder"].effects["acupuncture"][1],
+        CAUTIONS["blood_thinners"].effects["acupuncture"][1],
+        CAUTIONS["bleeding_disorder"].effects["acupuncture"][1],
     )
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
 from app import advice, catalogues, create_app
+from app.cautions import CAUTIONS
 from app.models import Contact, OutboxMail, Submission, utcnow
 from app.models.outbox import CLINIC_INBOX, PATIENT_CONFIRMATION
 from app.questionnaire import SIGNALS, Questionnaire
@@ -499,7 +500,7 @@ def test_the_worker_logs_no_address_subject_or_link(build, caplog) -> None:  # t
 def health_data(questionnaires: list[Questionnaire]) -> tuple[set[str], set[str]]:
     """What answers and results are made of, from the questionnaire and rules data: codes, and labels and advice
     in English and Chinese."""
-    codes: set[str] = set(SIGNALS) | set(advice.PATTERN_INFO) | set(advice.CAUTIONS)
+    codes: set[str] = set(SIGNALS) | set(advice.PATTERN_INFO) | set(CAUTIONS)
     texts: set[str] = set()
     for q in questionnaires:
         for question in q.questions:
@@ -520,7 +521,7 @@ def health_data(questionnaires: list[Questionnaire]) -> tuple[set[str], set[str]
         texts |= {info.name, info.chinese, info.description, *info.self_care}
     for therapy in advice.THERAPIES:
         texts |= {therapy.name, *therapy.detail.values()}
-    for caution in advice.CAUTIONS.values():
+    for caution in CAUTIONS.values():
         texts |= {caution.label, *(text for _, text in caution.effects.values())}
     for level in advice.LEVEL_ADVICE.values():
         texts |= {level.heading, level.what_to_do, level.why}

@@ -7,7 +7,7 @@ import random
 from sqlalchemy import func, select
 
 from app import rules
-from app.cli import synthetic
+from app.cli import synthetic_answers
 from app.models import Contact, Review, StatusChange, Submission
 from app.personal_data import contact_details
 from app.questionnaires import current
@@ -21,7 +21,7 @@ def test_synthetic_answers_are_valid_and_varied():
     primaries = set()
     urgent = 0
     for _ in range(400):
-        answers = synthetic.answers_for(rng, q)
+        answers = synthetic_answers.answers_for(rng, q)
         clean, errors = q.validate(answers)
         assert errors == {}
         assert clean == answers

@@ -1,4 +1,7 @@
-"""Typed models. Nothing here commits: services flush, the view or command commits once."""
+"""Typed SQLAlchemy 2 models, one module per area. Nothing here commits: services flush, the view or command commits.
+
+May import the core and ``app.web.extensions`` (the ``db`` they are declared on); nothing above them.
+"""
 
 from app.models.audit import AuditEvent
 from app.models.base import REFERENCE_ALPHABET, UTCDateTime, new_reference, new_token, utcnow

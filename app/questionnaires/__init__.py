@@ -1,7 +1,8 @@
-"""Every questionnaire version the app can read; new screenings use ``CURRENT``.
+"""The registry: every questionnaire version the app can read; new screenings use ``current()``.
 
 Stored submissions and unfinished drafts keep the version they were started on, so an old version stays here for as
-long as anything answered in it is kept.
+long as anything answered in it is kept. The versions are declarations only. This package imports the questionnaire
+model (``app.questionnaire``) and the core, never the other way round.
 """
 
 from app.questionnaire import Questionnaire

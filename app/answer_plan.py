@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from app.questionnaire import PATTERNS, SIGNALS, Answered, Answers, FlagRule, Option, Question, Questionnaire
+from app.flag_rules import Answered, FlagRule
+from app.questionnaire import PATTERNS, SIGNALS, Answers, Option, Question, Questionnaire
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
+from app.flag_rules import FlagRule, RedFlag
 from app.input_values import Refused, clean_text, parse_integer
 
 Kind = Literal["single", "multi", "integer", "text"]
-Level = Literal["emergency", "urgent", "refer"]
 AnswerValue = str | list[str] | int | bool
 Answers = Mapping[str, AnswerValue]
 
@@ -31,19 +31,6 @@ SIGNALS: tuple[str, ...] = (*PATTERNS, DAMP_HEAT)
 def N_(text: str) -> str:
     """Mark a string for translation; it is translated where it is shown."""
     return text
-
-
-@dataclass(frozen=True)
-class RedFlag:
-    code: str
-    level: Level
-    label: str
-    # The condition the flag is a sign of; of several flags for one condition only the most serious is reported.
-    condition: str = ""
-
-    @property
-    def group(self) -> str:
-        return self.condition or self.code
 
 
 @dataclass(frozen=True)
@@ -69,31 +56,6 @@ class EnableWhen:
 
     question: str
     answer: str
-
-
-@dataclass(frozen=True)
-class Answered:
-    """A condition on one answer: the question's answer includes any of ``answers``."""
-
-    question: str
-    answers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FlagRule:
-    """A red flag raised only by answers together: every ``all_of`` holds and at least ``at_least`` of ``any_of``.
-
-    Findings that count only in company (age with new pain, a history item with a current one) and findings that
-    count only while recent (a follow-up's time window) are declared here, beside the questions, and evaluated by
-    the rule engine; ``reason`` says in lay words why they count together.
-    """
-
-    code: str
-    flag: RedFlag
-    reason: str
-    all_of: tuple[Answered, ...]
-    any_of: tuple[Answered, ...] = ()
-    at_least: int = 1
 
 
 @dataclass(frozen=True)

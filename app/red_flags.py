@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.answer_plan import Choice, Plan
-from app.questionnaire import Answered, RedFlag
+from app.flag_rules import Answered, RedFlag
 
 URGENT_LEVELS = frozenset({"emergency", "urgent"})
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "refer": 2}

@@ -7,6 +7,7 @@ cautions §6. Wording is lay English a patient understands; every string is mark
 
 from __future__ import annotations
 
+from app.flag_rules import RedFlag
 from app.questionnaire import (
     COLD_DAMP,
     DAMP_HEAT,
@@ -18,7 +19,6 @@ from app.questionnaire import (
     Option,
     Question,
     Questionnaire,
-    RedFlag,
     Section,
 )
 

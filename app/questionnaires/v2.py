@@ -19,17 +19,8 @@ Questions whose wording and points did not change are version 1's own objects.
 
 from __future__ import annotations
 
-from app.questionnaire import (
-    N_,
-    Answered,
-    EnableWhen,
-    FlagRule,
-    Option,
-    Question,
-    Questionnaire,
-    RedFlag,
-    Section,
-)
+from app.flag_rules import Answered, FlagRule, RedFlag
+from app.questionnaire import N_, EnableWhen, Option, Question, Questionnaire, Section
 from app.questionnaires import v1
 
 NONE_OF_THESE = v1.NONE_OF_THESE

@@ -15,9 +15,10 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from app import advice
+from app.flag_rules import Level
 from app.models import Submission
 from app.personal_data import erase_submission
-from app.questionnaire import PATTERNS, Level
+from app.questionnaire import PATTERNS
 from app.review import queue as queue_service
 from app.review import workflow
 from app.review.filters import SearchProblem, parse_filters, search_args

@@ -20,6 +20,7 @@ PURE = sorted(
                 "red_flags.py",
                 "compact_record.py",
                 "questionnaire.py",
+                "flag_rules.py",
                 "advice.py",
                 "cautions.py",
                 "input_values.py",
@@ -31,6 +32,7 @@ PURE = sorted(
 ALLOWED_APP = (
     "app.questionnaire",
     "app.questionnaires",
+    "app.flag_rules",
     "app.answer_plan",
     "app.red_flags",
     "app.compact_record",

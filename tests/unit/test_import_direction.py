@@ -28,6 +28,7 @@ MODULES = frozenset(module_name(path) for path in app_modules())
 CORE = (
     "app.questionnaire",
     "app.questionnaires",
+    "app.flag_rules",
     "app.rules",
     "app.answer_plan",
     "app.red_flags",

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.questionnaire import FlagRule, Question
+from app.flag_rules import FlagRule
+from app.questionnaire import Question
 from app.questionnaires import CURRENT
 from app.red_flags import LEVEL_ORDER, URGENT_LEVELS
 from app.rules import assess

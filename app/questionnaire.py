@@ -97,6 +97,29 @@ class FlagRule:
 
 
 @dataclass(frozen=True)
+class PointRule:
+    """Points that answers give together, counted once: every ``all_of`` condition holds.
+
+    For a finding a multi-select shows only as a combination or a group of its answers: pain on both sides of the
+    lower back, or pain that reaches any part of the legs. Declared on each option instead, it would count once per
+    region ticked and raise what a pattern can reach by every region. ``text`` says the finding in lay words; the
+    engine lists it as an answer to the first condition's question, under the rule's ``code``.
+    """
+
+    code: str
+    text: str
+    points: Mapping[str, int]
+    all_of: tuple[Answered, ...]
+    # False for a finding another pattern shares in part: it adds to the score but is not one of the pattern's own
+    # signs (``rules.own_signs``).
+    own_sign: bool = True
+
+    @property
+    def question(self) -> str:
+        return self.all_of[0].question
+
+
+@dataclass(frozen=True)
 class Question:
     link_id: str
     kind: Kind
@@ -160,6 +183,7 @@ class Questionnaire:
     title: str
     sections: tuple[Section, ...]
     flag_rules: tuple[FlagRule, ...] = ()
+    point_rules: tuple[PointRule, ...] = ()
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -178,6 +202,24 @@ class Questionnaire:
                 asked = self.by_id.get(answered.question)
                 if asked is None or not answered.answers or any(asked.option(a) is None for a in answered.answers):
                     raise ValueError(f"flag rule {rule.code}: {answered.question} must name its options")
+        for point_rule in self.point_rules:
+            self._check_point_rule(point_rule)
+        if len({(r.question, r.code) for r in self.point_rules}) != len(self.point_rules):
+            raise ValueError("point rules need codes of their own")
+
+    def _check_point_rule(self, rule: PointRule) -> None:
+        """A point rule names options of questions everyone is asked, and its code is no option's."""
+        if not rule.all_of or not rule.points:
+            raise ValueError(f"point rule {rule.code}: it needs conditions and points")
+        for answered in rule.all_of:
+            asked = self.by_id.get(answered.question)
+            if asked is None or not answered.answers or any(asked.option(a) is None for a in answered.answers):
+                raise ValueError(f"point rule {rule.code}: {answered.question} must name its options")
+            # Unconditional, so what a pattern can reach never depends on which questions apply.
+            if asked.enable_when:
+                raise ValueError(f"point rule {rule.code}: {answered.question} is not asked of everyone")
+        if self.by_id[rule.question].option(rule.code) is not None:
+            raise ValueError(f"point rule {rule.code}: the code is already an answer to {rule.question}")
 
     @property
     def questions(self) -> Iterator[Question]:
@@ -195,6 +237,18 @@ class Questionnaire:
         flags.update({q.flag_at_least[1].code: q.flag_at_least[1] for q in self.questions if q.flag_at_least})
         flags.update({r.flag.code: r.flag for r in self.flag_rules})
         return flags
+
+    def point_rule(self, link_id: str, code: str) -> PointRule | None:
+        return next((r for r in self.point_rules if r.question == link_id and r.code == code), None)
+
+    def answer_text(self, link_id: str, code: str) -> str | None:
+        """The declared words for an answer the engine lists: an option's, or a point rule's."""
+        question = self.by_id.get(link_id)
+        option = question.option(code) if question is not None else None
+        if option is not None:
+            return option.text
+        rule = self.point_rule(link_id, code)
+        return rule.text if rule is not None else None
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

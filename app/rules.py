@@ -5,9 +5,10 @@ How it decides (``shared/domain/low-back-pain.md`` §4.5 and ``shared/product.md
 1. **Red flags first.** Any emergency or urgent red flag, raised by an answer or by a combination rule the
    questionnaire declares (answers that count only together, or only while recent), makes the result urgent and no
    pattern is offered; a *refer* flag is reported above the pattern result (``docs/safety.md``).
-2. **Scores.** Each answer carries points per pattern in the questionnaire data (primary findings 2, secondary 1).
-   A pattern's score is its points as a share of the most it could reach from the whole questionnaire, 0-100, so a
-   pattern with more questions is not favoured.
+2. **Scores.** Each answer carries points per pattern in the questionnaire data (primary findings 2, secondary 1),
+   and so does each declared point rule: answers that count once together (pain on both sides of the lower back,
+   pain reaching the buttocks or legs on the pain map). A pattern's score is its points as a share of the most it
+   could reach from the whole questionnaire, 0-100, so a pattern with more questions is not favoured.
 3. **Levels.** ``LIKELY`` and ``POSSIBLE`` thresholds (CCMQ-style bands, calibrated on the vignettes) label each
    score. The primary pattern is the highest likely one with at least ``OWN_SIGNS`` of its own signs (answers that
    point to it alone and describe what the person feels, not their circumstances). Another pattern is secondary
@@ -35,14 +36,16 @@ from app.questionnaire import (
     Answers,
     FlagRule,
     Option,
+    PointRule,
     Question,
     Questionnaire,
     RedFlag,
 )
 
 # 2.0.0: red flags from declared combinations and time windows (questionnaire 2); a secondary pattern from its own
-# signs rather than its distance to the primary; a primary needs signs of its own (docs/rules.md, "Changes").
-RULES_VERSION = "2.0.0"
+# signs rather than its distance to the primary; a primary needs signs of its own. 2.1.0: point rules, answers that
+# count once together (questionnaire 3's pain map); questionnaires without them score as before (docs/rules.md).
+RULES_VERSION = "2.1.0"
 
 # Thresholds on the 0-100 scores (docs/rules.md explains them). A picture made of all of one pattern's primary findings
 # (weight 2) scores 56-73, so LIKELY is about half of them, in the spirit of the "main + secondary symptoms, minimum
@@ -251,9 +254,8 @@ def _without(items: Sequence[Mapping[str, Any]], keys: tuple[str, ...]) -> list[
 
 
 def _option_text(questionnaire: Questionnaire, link_id: str, code: str) -> str:
-    question = questionnaire.by_id.get(link_id)
-    option = question.option(code) if question is not None else None
-    return option.text if option is not None else code
+    text = questionnaire.answer_text(link_id, code)
+    return text if text is not None else code
 
 
 def max_points(questionnaire: Questionnaire) -> dict[str, int]:
@@ -261,6 +263,9 @@ def max_points(questionnaire: Questionnaire) -> dict[str, int]:
     totals = dict.fromkeys(SIGNALS, 0)
     for question in questionnaire.questions:
         for signal, points in _reachable(question).items():
+            totals[signal] += points
+    for rule in questionnaire.point_rules:
+        for signal, points in rule.points.items():
             totals[signal] += points
     return totals
 
@@ -294,6 +299,16 @@ class _Plan:
     flag_rules: tuple[
         tuple[FlagRule, tuple[frozenset[tuple[str, str]], ...], tuple[frozenset[tuple[str, str]], ...]], ...
     ]
+    point_rules: tuple[_PointPlan, ...] = ()
+
+
+@dataclass(frozen=True)
+class _PointPlan:
+    """A point rule as the engine uses it: the answers each condition accepts, and what it contributes."""
+
+    accepted: tuple[frozenset[tuple[str, str]], ...]
+    contributions: tuple[tuple[str, Contribution], ...]
+    sign_of: str | None
 
 
 def _reachable(question: Question) -> dict[str, int]:
@@ -336,7 +351,21 @@ def _plan(questionnaire: Questionnaire) -> _Plan:
         for answer in required[0]:
             triggers.setdefault(answer, []).append(index)
     started = {answer: tuple(indexes) for answer, indexes in triggers.items()}
-    return _Plan(max_points(questionnaire), conditional, questions, started, flag_rules)
+    point_rules = tuple(_point_plan(rule) for rule in questionnaire.point_rules)
+    return _Plan(max_points(questionnaire), conditional, questions, started, flag_rules, point_rules)
+
+
+def _point_plan(rule: PointRule) -> _PointPlan:
+    contributions = tuple(
+        (signal, Contribution(rule.question, rule.code, rule.text, rule.points[signal]))
+        for signal in SIGNALS
+        if rule.points.get(signal)
+    )
+    patterns = [p for p in PATTERNS if rule.points.get(p)]
+    # Where the pain is, is something the person feels: a rule for one pattern is one of its own signs, unless the
+    # questionnaire says another pattern shares the finding.
+    sign_of = patterns[0] if len(patterns) == 1 and rule.own_sign else None
+    return _PointPlan(tuple(_accepted(a) for a in rule.all_of), contributions, sign_of)
 
 
 def _accepted(condition: Answered) -> frozenset[tuple[str, str]]:
@@ -386,6 +415,10 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     for choice in chosen:
         for signal, contribution in choice.contributions:
             collected[signal].append(contribution)
+    held = _point_rules_held(chosen, plan)
+    for rule in held:
+        for signal, contribution in rule.contributions:
+            collected[signal].append(contribution)
     contributions = {signal: tuple(collected[signal]) for signal in SIGNALS}
     raw = {signal: sum(c.points for c in contributions[signal]) for signal in SIGNALS}
     normalised = {s: round(100 * raw[s] / reachable[s]) if reachable[s] else 0 for s in SIGNALS}
@@ -394,9 +427,9 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     heat = normalised[DAMP_HEAT]
 
     signs = dict.fromkeys(PATTERNS, 0)
-    for choice in chosen:
-        if choice.sign_of:
-            signs[choice.sign_of] += 1
+    for sign in (*(c.sign_of for c in chosen), *(r.sign_of for r in held)):
+        if sign:
+            signs[sign] += 1
     named = {p for p in PATTERNS if signs[p] >= OWN_SIGNS}
     out_of_scope = DAMP_HEAT if heat >= OUT_OF_SCOPE else None
     # Ties break by the declared pattern order, so equal scores always give the same answer.
@@ -462,6 +495,14 @@ def _chosen(answers: Answers, hidden: frozenset[str], plan: _Plan) -> list[_Choi
                     picked = sorted({c.index: c for c in picked}.values(), key=lambda c: c.index)
             chosen.extend(picked)
     return chosen
+
+
+def _point_rules_held(chosen: list[_Choice], plan: _Plan) -> list[_PointPlan]:
+    """The point rules whose every condition the chosen answers meet, in declaration order."""
+    if not plan.point_rules:
+        return []
+    picked = {choice.answer for choice in chosen}
+    return [rule for rule in plan.point_rules if not any(accepted.isdisjoint(picked) for accepted in rule.accepted)]
 
 
 def _red_flags(chosen: list[_Choice], plan: _Plan) -> tuple[Finding, ...]:

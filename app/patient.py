@@ -6,6 +6,7 @@ so nothing they typed is lost. Drafts live server-side under an unguessable toke
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from types import ModuleType
 from typing import Any
 
@@ -23,7 +24,7 @@ from app.fragments import render_page
 from app.guards import safe_next
 from app.models import Draft
 from app.questionnaire import PATTERNS, FieldError, Question, Questionnaire, Section
-from app.step_markup import step_fields
+from app.step_markup import Choices, step_fields
 
 bp = Blueprint("patient", __name__)
 
@@ -227,3 +228,9 @@ def condition_text(q: Questionnaire, question: Question) -> str:
 def pain_map_data() -> ModuleType:
     """The pain map's shapes, for ``_macros/pain_map.html``."""
     return pain_map
+
+
+@bp.app_template_global()
+def pain_map_choices(codes: Collection[str]) -> Choices:
+    """Regions to fill on a practitioner's copy of the map (``pain_map_figure``), as the patient's page marks them."""
+    return Choices(frozenset(codes))

@@ -5,7 +5,7 @@ long as anything answered in it is kept.
 """
 
 from app.questionnaire import Questionnaire
-from app.questionnaires import v1, v2
+from app.questionnaires import v1, v2, v3
 
-VERSIONS: dict[str, Questionnaire] = {q.version: q for q in (v1.QUESTIONNAIRE, v2.QUESTIONNAIRE)}
-CURRENT: Questionnaire = v2.QUESTIONNAIRE
+VERSIONS: dict[str, Questionnaire] = {q.version: q for q in (v1.QUESTIONNAIRE, v2.QUESTIONNAIRE, v3.QUESTIONNAIRE)}
+CURRENT: Questionnaire = v3.QUESTIONNAIRE

@@ -61,7 +61,7 @@ def outline(points: tuple[tuple[float, float], ...]) -> str:
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = (points[(i + k - 1) % n] for k in range(4))
         c1 = (x1 + (x2 - x0) / 6, y1 + (y2 - y0) / 6)
         c2 = (x2 - (x3 - x1) / 6, y2 - (y3 - y1) / 6)
-        parts.append(f"C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} {x2:g},{y2:g}")
+        parts.append(f"C{c1[0]:.0f},{c1[1]:.0f} {c2[0]:.0f},{c2[1]:.0f} {x2:g},{y2:g}")
     return " ".join(parts) + " Z"
 
 

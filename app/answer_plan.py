@@ -1,7 +1,8 @@
 """What the engine needs from a questionnaire's declarations, worked out once per questionnaire. Pure.
 
 Each option's points per signal, the most each signal can reach (less what questions an answer leaves out take),
-the pattern an answer is a sign of on its own, and which combination rules an answer can start.
+the pattern an answer is a sign of on its own, which combination rules an answer can start, and the point rules
+(answers that count once together).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from app.flag_rules import Answered, FlagRule
+from app.point_rules import PointRule
 from app.questionnaire import PATTERNS, SIGNALS, Answers, Option, Question, Questionnaire
 
 
@@ -26,6 +28,9 @@ def max_points(questionnaire: Questionnaire) -> dict[str, int]:
     totals = dict.fromkeys(SIGNALS, 0)
     for question in questionnaire.questions:
         for signal, points in _reachable(question).items():
+            totals[signal] += points
+    for rule in questionnaire.point_rules:
+        for signal, points in rule.points.items():
             totals[signal] += points
     return totals
 
@@ -59,6 +64,16 @@ class Plan:
     flag_rules: tuple[
         tuple[FlagRule, tuple[frozenset[tuple[str, str]], ...], tuple[frozenset[tuple[str, str]], ...]], ...
     ]
+    point_rules: tuple[PointPlan, ...] = ()
+
+
+@dataclass(frozen=True)
+class PointPlan:
+    """A point rule as the engine uses it: the answers each condition accepts, and what it contributes."""
+
+    accepted: tuple[frozenset[tuple[str, str]], ...]
+    contributions: tuple[tuple[str, Contribution], ...]
+    sign_of: str | None
 
 
 def _reachable(question: Question) -> dict[str, int]:
@@ -101,7 +116,21 @@ def plan_for(questionnaire: Questionnaire) -> Plan:
         for answer in required[0]:
             triggers.setdefault(answer, []).append(index)
     started = {answer: tuple(indexes) for answer, indexes in triggers.items()}
-    return Plan(max_points(questionnaire), conditional, questions, started, flag_rules)
+    point_rules = tuple(_point_plan(rule) for rule in questionnaire.point_rules)
+    return Plan(max_points(questionnaire), conditional, questions, started, flag_rules, point_rules)
+
+
+def _point_plan(rule: PointRule) -> PointPlan:
+    contributions = tuple(
+        (signal, Contribution(rule.question, rule.code, rule.text, rule.points[signal]))
+        for signal in SIGNALS
+        if rule.points.get(signal)
+    )
+    patterns = [p for p in PATTERNS if rule.points.get(p)]
+    # Where the pain is, is something the person feels: a rule for one pattern is one of its own signs, unless the
+    # questionnaire says another pattern shares the finding.
+    sign_of = patterns[0] if len(patterns) == 1 and rule.own_sign else None
+    return PointPlan(tuple(_accepted(a) for a in rule.all_of), contributions, sign_of)
 
 
 def _accepted(condition: Answered) -> frozenset[tuple[str, str]]:
@@ -158,3 +187,11 @@ def chosen_choices(answers: Answers, hidden: frozenset[str], plan: Plan) -> list
                     picked = sorted({c.index: c for c in picked}.values(), key=lambda c: c.index)
             chosen.extend(picked)
     return chosen
+
+
+def point_rules_held(chosen: list[Choice], plan: Plan) -> list[PointPlan]:
+    """The point rules whose every condition the chosen answers meet, in declaration order."""
+    if not plan.point_rules:
+        return []
+    picked = {choice.answer for choice in chosen}
+    return [rule for rule in plan.point_rules if not any(accepted.isdisjoint(picked) for accepted in rule.accepted)]

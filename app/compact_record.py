@@ -83,6 +83,5 @@ def _without(items: Sequence[Mapping[str, Any]], keys: tuple[str, ...]) -> list[
 
 
 def _option_text(questionnaire: Questionnaire, link_id: str, code: str) -> str:
-    question = questionnaire.by_id.get(link_id)
-    option = question.option(code) if question is not None else None
-    return option.text if option is not None else code
+    text = questionnaire.answer_text(link_id, code)
+    return text if text is not None else code

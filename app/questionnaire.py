@@ -14,6 +14,8 @@ from typing import Literal
 
 from app.flag_rules import FlagRule, RedFlag
 from app.input_values import Refused, clean_text, parse_integer
+from app.point_rules import PointRule
+from app.point_rules import check as check_point_rules
 
 Kind = Literal["single", "multi", "integer", "text"]
 AnswerValue = str | list[str] | int | bool
@@ -122,6 +124,7 @@ class Questionnaire:
     title: str
     sections: tuple[Section, ...]
     flag_rules: tuple[FlagRule, ...] = ()
+    point_rules: tuple[PointRule, ...] = ()
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -140,6 +143,7 @@ class Questionnaire:
                 asked = self.by_id.get(answered.question)
                 if asked is None or not answered.answers or any(asked.option(a) is None for a in answered.answers):
                     raise ValueError(f"flag rule {rule.code}: {answered.question} must name its options")
+        check_point_rules(self.point_rules, self.by_id)
 
     @property
     def questions(self) -> Iterator[Question]:
@@ -157,6 +161,15 @@ class Questionnaire:
         flags.update({q.flag_at_least[1].code: q.flag_at_least[1] for q in self.questions if q.flag_at_least})
         flags.update({r.flag.code: r.flag for r in self.flag_rules})
         return flags
+
+    def answer_text(self, link_id: str, code: str) -> str | None:
+        """The declared words for an answer the engine lists: an option's, or a point rule's."""
+        question = self.by_id.get(link_id)
+        option = question.option(code) if question is not None else None
+        if option is not None:
+            return option.text
+        rule = next((r for r in self.point_rules if r.question == link_id and r.code == code), None)
+        return rule.text if rule is not None else None
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

@@ -5,9 +5,10 @@ How it decides (``shared/domain/low-back-pain.md`` §4.5 and ``shared/product.md
 1. **Red flags first.** Any emergency or urgent red flag, raised by an answer or by a combination rule the
    questionnaire declares (answers that count only together, or only while recent), makes the result urgent and no
    pattern is offered; a *refer* flag is reported above the pattern result (``docs/safety.md``).
-2. **Scores.** Each answer carries points per pattern in the questionnaire data (primary findings 2, secondary 1).
-   A pattern's score is its points as a share of the most it could reach from the whole questionnaire, 0-100, so a
-   pattern with more questions is not favoured.
+2. **Scores.** Each answer carries points per pattern in the questionnaire data (primary findings 2, secondary 1),
+   and so does each declared point rule: answers that count once together (pain on both sides of the lower back,
+   pain reaching the buttocks or legs on the pain map). A pattern's score is its points as a share of the most it
+   could reach from the whole questionnaire, 0-100, so a pattern with more questions is not favoured.
 3. **Levels.** ``LIKELY`` and ``POSSIBLE`` thresholds (CCMQ-style bands, calibrated on the vignettes) label each
    score. The primary pattern is the highest likely one with at least ``OWN_SIGNS`` of its own signs (answers that
    point to it alone and describe what the person feels, not their circumstances). Another pattern is secondary
@@ -30,6 +31,7 @@ from app.answer_plan import (
     chosen_choices,
     hidden_questions,
     plan_for,
+    point_rules_held,
     reachable_without,
 )
 from app.cautions import CAUTIONS, YIN_MOXA_NOTE
@@ -38,8 +40,9 @@ from app.questionnaire import DAMP_HEAT, KIDNEY, PATTERNS, SIGNALS, Answers, Que
 from app.red_flags import URGENT_LEVELS, Finding, raised
 
 # 2.0.0: red flags from declared combinations and time windows (questionnaire 2); a secondary pattern from its own
-# signs rather than its distance to the primary; a primary needs signs of its own (docs/rules.md, "Changes").
-RULES_VERSION = "2.0.0"
+# signs rather than its distance to the primary; a primary needs signs of its own. 2.1.0: point rules, answers that
+# count once together (questionnaire 3's pain map); questionnaires without them score as before (docs/rules.md).
+RULES_VERSION = "2.1.0"
 
 # Thresholds on the 0-100 scores (docs/rules.md explains them). A picture made of all of one pattern's primary findings
 # (weight 2) scores 56-73, so LIKELY is about half of them, in the spirit of the "main + secondary symptoms, minimum
@@ -167,6 +170,10 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     for choice in chosen:
         for signal, contribution in choice.contributions:
             collected[signal].append(contribution)
+    held = point_rules_held(chosen, plan)
+    for rule in held:
+        for signal, contribution in rule.contributions:
+            collected[signal].append(contribution)
     contributions = {signal: tuple(collected[signal]) for signal in SIGNALS}
     raw = {signal: sum(c.points for c in contributions[signal]) for signal in SIGNALS}
     normalised = {s: round(100 * raw[s] / reachable[s]) if reachable[s] else 0 for s in SIGNALS}
@@ -175,9 +182,9 @@ def assess(answers: Answers, questionnaire: Questionnaire) -> Assessment:
     heat = normalised[DAMP_HEAT]
 
     signs = dict.fromkeys(PATTERNS, 0)
-    for choice in chosen:
-        if choice.sign_of:
-            signs[choice.sign_of] += 1
+    for sign in (*(c.sign_of for c in chosen), *(r.sign_of for r in held)):
+        if sign:
+            signs[sign] += 1
     named = {p for p in PATTERNS if signs[p] >= OWN_SIGNS}
     out_of_scope = DAMP_HEAT if heat >= OUT_OF_SCOPE else None
     # Ties break by the declared pattern order, so equal scores always give the same answer.

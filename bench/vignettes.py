@@ -5,8 +5,9 @@
     .venv/bin/python bench/vignettes.py --fixtures tests/fixtures/holdout   # the held-out set (docs/rules.md)
 
 Each fixture in ``tests/fixtures/vignettes/`` is one narrative of ``shared/domain/vignettes.jsonl`` answered as that
-patient would, with the practitioner's expected result beside it. The answers go through the served questionnaire's
-validation and the pure rule engine, exactly as a submission does.
+patient would on the current questionnaire (3), with the practitioner's expected result beside it;
+``tests/fixtures/v2/`` keeps the same cases as answered on questionnaire 2 (``--fixtures tests/fixtures/v2/vignettes``).
+The answers go through their questionnaire's validation and the pure rule engine, exactly as a submission does.
 """
 
 from __future__ import annotations

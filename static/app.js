@@ -105,15 +105,25 @@
   document.querySelectorAll("[data-pain-map]").forEach(function (map) {
     var group = map.closest("fieldset");
     if (!group) return;
-    var regions = map.querySelectorAll("[data-code]");
-    function boxFor(region) {
-      return group.querySelector('input[type="checkbox"][value="' + region.getAttribute("data-code") + '"]');
+    var regions = map.querySelectorAll("[role='checkbox'][data-code]");
+    var named = map.querySelectorAll("li[data-code]");
+    var none = map.querySelector("[data-pain-map-none]");
+    function boxFor(item) {
+      return group.querySelector('input[type="checkbox"][value="' + item.getAttribute("data-code") + '"]');
     }
+    // The drawing and the words beside it both follow the list, whatever changed it.
     function show() {
+      var any = false;
       regions.forEach(function (region) {
         var box = boxFor(region);
         region.setAttribute("aria-checked", box && box.checked ? "true" : "false");
       });
+      named.forEach(function (item) {
+        var box = boxFor(item);
+        item.hidden = !(box && box.checked);
+        any = any || !item.hidden;
+      });
+      if (none) none.hidden = any;
     }
     function toggle(region) {
       var box = boxFor(region);

@@ -89,6 +89,16 @@ def rules_table(questionnaire: Questionnaire) -> dict[str, Any]:
                 "of": [[f"{a.question}.{c}" for c in a.answers] for a in rule.any_of],
             }
         )
+    together = [
+        {
+            "answer": f"{rule.question}.{rule.code}",
+            "because": rule.text,
+            "points": {s: rule.points[s] for s in SIGNALS if s in rule.points},
+            "all_of": [[f"{a.question}.{c}" for c in a.answers] for a in rule.all_of],
+            "own_sign": rule.own_sign,
+        }
+        for rule in questionnaire.point_rules
+    ]
     order = red_flags.LEVEL_ORDER
     return {
         "rules_version": rules.RULES_VERSION,
@@ -98,6 +108,7 @@ def rules_table(questionnaire: Questionnaire) -> dict[str, Any]:
         "urgent_levels": sorted(red_flags.URGENT_LEVELS, key=order.__getitem__),
         "reachable": answer_plan.max_points(questionnaire),
         "points": points,
+        "points_together": together,
         "red_flags": sorted(flags.values(), key=lambda f: (order[f["level"]], f["code"])),
         "kidney_subtypes": subtypes,
         "cautions": cautions,
@@ -134,14 +145,22 @@ def format_rules_table(table: dict[str, Any]) -> str:
         "",
         "Points per answer",
     ]
-    width = max(len(row["answer"]) for row in table["points"]) + 2
+    together = table["points_together"]
+    width = max(len(row["answer"]) for row in (*table["points"], *together)) + 2
     columns = list(SIGNALS)
     lines.append("answer".ljust(width) + "  ".join(columns))
-    for row in table["points"]:
+    for row in (*table["points"], *together):
         cells = [str(row["points"].get(s, "")).rjust(len(s)) for s in columns]
         lines.append((row["answer"].ljust(width) + "  ".join(cells)).rstrip())
     reachable = [str(table["reachable"][s]).rjust(len(s)) for s in columns]
-    lines += ["most reachable".ljust(width) + "  ".join(reachable), "", "Red flags"]
+    lines.append("most reachable".ljust(width) + "  ".join(reachable))
+    if together:
+        lines += ["", "Points given once by answers together (the pain map's regions)"]
+    for row in together:
+        sign = "" if row["own_sign"] else " (not an own sign)"
+        lines.append(f"{row['answer']}: {row['because']}{sign}")
+        lines.append("           " + " + ".join(_alternatives(answers) for answers in row["all_of"]))
+    lines += ["", "Red flags"]
     for flag in table["red_flags"]:
         lines.append(f"{flag['level']:<10} {flag['code']}: {flag['label']}")
         lines += [f"           {answer}" for answer in flag.get("answers", [])]

@@ -6,6 +6,7 @@ so nothing they typed is lost. Drafts live server-side under an unguessable toke
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from types import ModuleType
 from typing import Any
 
@@ -20,7 +21,7 @@ from app.forms import step_form
 from app.models import Draft
 from app.patient import pain_map
 from app.patient.fragments import render_page
-from app.patient.step_markup import step_fields
+from app.patient.step_markup import Choices, step_fields
 from app.questionnaire import PATTERNS, FieldError, Question, Questionnaire, Section
 from app.web.errors import RETRY_AFTER_SECONDS, worth_retrying
 from app.web.extensions import db, limiter
@@ -228,3 +229,9 @@ def condition_text(q: Questionnaire, question: Question) -> str:
 def pain_map_data() -> ModuleType:
     """The pain map's shapes, for ``_macros/pain_map.html``."""
     return pain_map
+
+
+@bp.app_template_global()
+def pain_map_choices(codes: Collection[str]) -> Choices:
+    """Regions to fill on a practitioner's copy of the map (``pain_map_figure``), as the patient's page marks them."""
+    return Choices(frozenset(codes))

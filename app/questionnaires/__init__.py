@@ -6,10 +6,10 @@ model (``app.questionnaire``) and the core, never the other way round.
 """
 
 from app.questionnaire import Questionnaire
-from app.questionnaires import v1, v2
+from app.questionnaires import v1, v2, v3
 
-VERSIONS: dict[str, Questionnaire] = {q.version: q for q in (v1.QUESTIONNAIRE, v2.QUESTIONNAIRE)}
-CURRENT: Questionnaire = v2.QUESTIONNAIRE
+VERSIONS: dict[str, Questionnaire] = {q.version: q for q in (v1.QUESTIONNAIRE, v2.QUESTIONNAIRE, v3.QUESTIONNAIRE)}
+CURRENT: Questionnaire = v3.QUESTIONNAIRE
 
 
 def current() -> Questionnaire:

@@ -205,6 +205,7 @@ def actors(submission: Submission) -> dict[int, str]:
 class AnsweredQuestion:
     question: Question
     texts: tuple[str, ...]  # the chosen options' wording, or the number or text given
+    codes: tuple[str, ...] = ()  # the chosen options' codes (the pain map fills their regions)
 
 
 def answers_by_section(
@@ -223,7 +224,7 @@ def answers_by_section(
             options = chosen_options(question, value)
             # printable: a value stored before the input checks may hold what no page can encode.
             texts = tuple(o.text for o in options) if options else (printable(str(value)),)
-            answered.append(AnsweredQuestion(question, texts))
+            answered.append(AnsweredQuestion(question, texts, tuple(o.code for o in options)))
         if answered:
             grouped.append((section, answered))
     return grouped

@@ -29,6 +29,7 @@ CORE = (
     "app.questionnaire",
     "app.questionnaires",
     "app.flag_rules",
+    "app.point_rules",
     "app.rules",
     "app.answer_plan",
     "app.red_flags",

@@ -17,6 +17,7 @@ from app import advice
 from app.answer_plan import max_points, reachable_for
 from app.cautions import CAUTIONS, YIN_MOXA_NOTE
 from app.compact_record import compact, expand
+from app.flag_rules import Answered
 from app.questionnaire import (
     COLD_DAMP,
     DAMP_HEAT,
@@ -256,8 +257,13 @@ def test_a_likely_second_pattern_is_secondary_however_far_behind() -> None:
 
 
 def test_a_possible_pattern_with_its_own_signs_is_secondary() -> None:
-    # Cold-damp with knees that give way and nights up to pass urine: kidney yang dragged down [S5].
-    answers = {**PICTURES[COLD_DAMP], "other_symptoms": ["heavy_body", "weak_knees", "night_urination"]}
+    # Cold-damp with knees that give way and nights up to pass urine, aching on both sides: kidney yang dragged
+    # down [S5][S11].
+    answers = {
+        **PICTURES[COLD_DAMP],
+        "other_symptoms": ["heavy_body", "weak_knees", "night_urination"],
+        "pain_area": ["lower_back_left", "lower_back_right"],
+    }
     result = run(answers)
 
     assert result.primary == COLD_DAMP
@@ -495,6 +501,11 @@ def test_the_json_carries_the_api_contract() -> None:
     assert json.loads(json.dumps(data)) == data
 
 
+def _includes(answers: dict[str, AnswerValue], condition: Answered) -> bool:
+    value = answers.get(condition.question)
+    return any(code in (value if isinstance(value, list) else [value]) for code in condition.answers)
+
+
 def _check_explanation(result: Assessment, answers: dict[str, AnswerValue]) -> None:
     """Every pattern's contributions are the chosen answers carrying its points, and they make its score."""
     reachable = reachable_for(answers, CURRENT)
@@ -508,6 +519,12 @@ def _check_explanation(result: Assessment, answers: dict[str, AnswerValue]) -> N
             if q.link_id in answers
             for o in q.options
             if signal in o.points and o.code in (a if isinstance(a := answers[q.link_id], list) else [a])
+        ]
+        # Then each point rule whose every condition the answers meet (pain on both sides, say), once.
+        expected += [
+            (rule.question, rule.code, rule.points[signal])
+            for rule in CURRENT.point_rules
+            if signal in rule.points and all(_includes(answers, condition) for condition in rule.all_of)
         ]
         assert [(c["question"], c["answer"], c["points"]) for c in listed] == expected
         total = sum(c["points"] for c in listed)

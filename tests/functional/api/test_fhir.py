@@ -364,8 +364,7 @@ def test_the_translations_validate_as_fhir_r4b(resource):
         ("lang", "zh-Hans"),
         ("content", "您哪里痛？"),
     ]
-    middle = area.answerOption[0].valueCoding
-    assert middle.code == "lower_back_middle"
+    middle = next(o.valueCoding for o in area.answerOption if o.valueCoding.code == "lower_back_middle")
     assert middle.display__ext.extension[0].extension[1].valueString == "腰部正中"
 
 

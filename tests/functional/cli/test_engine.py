@@ -109,6 +109,12 @@ def test_rules_json_is_derived_from_the_data(runner):
         f"{q.link_id}.{o.code}": dict(o.points) for q in questionnaire.questions for o in q.options if o.points
     }
     assert {row["answer"]: row["points"] for row in table["points"]} == expected_points
+    assert [(row["answer"], row["points"], row["because"]) for row in table["points_together"]] == [
+        (f"{r.question}.{r.code}", dict(r.points), r.text) for r in questionnaire.point_rules
+    ]
+    both_sides = table["points_together"][0]
+    assert both_sides["all_of"] == [["pain_area.lower_back_left"], ["pain_area.lower_back_right"]]
+    assert both_sides["own_sign"] is False
     flags = {f["code"]: f for f in table["red_flags"]}
     for question in questionnaire.questions:
         for option in question.options:
@@ -145,6 +151,9 @@ def test_rules_prints_a_table_for_a_terminal(runner):
     assert row[header.index("cold_damp") : header.index("liver_qi_stagnation")].strip() == "1"
     assert row[header.index("liver_qi_stagnation") : header.index("damp_heat")].strip() == "1"
     assert row[header.index("kidney_deficiency") : header.index("qi_blood_stagnation")].strip() == ""
+    flank = next(line for line in lines if line.startswith("pain_area.flank "))
+    assert flank[header.index("liver_qi_stagnation") : header.index("damp_heat")].strip() == "1"
+    assert "pain_area.spreads_down: Pain that spreads from the lower back into the buttocks or legs" in lines
     for flag in ("cauda_equina", "aortic_aneurysm", "fracture", "inflammatory"):
         assert any(flag in line for line in lines)
     assert any(line.startswith("emergency  cauda_equina") for line in lines)

@@ -190,7 +190,7 @@ def test_a_chinese_browser_that_chooses_english_is_recorded_as_english(app, zh_c
 def test_the_pain_map_is_drawn_from_the_options_and_waits_for_the_script(zh_client: FlaskClient) -> None:
     token = start(zh_client)
     zh_client.post(step_url(token, "safety"), data=form_data("safety", typical_answers()))
-    zh_client.post(step_url(token, "pain"), data={"pain_area": ["buttock_left", "side_waist"], "action": "back"})
+    zh_client.post(step_url(token, "pain"), data={"pain_area": ["buttock_left", "flank_left"], "action": "back"})
     page = zh_client.get(step_url(token, "pain")).get_data(as_text=True)
     assert re.search(r'<div class="pain-map" data-pain-map hidden>', page)  # no script, no map: the list is enough
     question = Q.by_id["pain_area"]
@@ -199,11 +199,16 @@ def test_the_pain_map_is_drawn_from_the_options_and_waits_for_the_script(zh_clie
         assert tag is not None, option.code
         assert 'role="checkbox"' in tag.group(0) and 'tabindex="0"' in tag.group(0)
         assert f'aria-label="{zh(option.text)}"' in tag.group(0)
-        checked = "true" if option.code in ("buttock_left", "side_waist") else "false"
+        checked = "true" if option.code in ("buttock_left", "flank_left") else "false"
         assert f'aria-checked="{checked}"' in tag.group(0)
         assert f'id="pain_area-{option.code}"' in page  # the checkbox stays
         assert tag.group(0).count("data-code") == 1
-    assert page.count('class="pain-shape"') == sum(len(shapes) for shapes in pain_map.REGIONS.values())
+    assert page.count('class="pain-shape"') == sum(len(pain_map.REGIONS[code]) for code in question.codes)
+    # The regions marked are listed in words beside the map, in the page's language.
+    for code in ("buttock_left", "flank_left"):
+        item = re.search(rf'<li data-code="{code}"\s*>([^<]*)</li>', page)
+        assert item is not None and item.group(1) == zh(question.option(code).text), code
+    assert re.search(r'<li data-code="groin"\s*hidden>', page)
 
 
 def test_a_second_pattern_and_the_list_of_problems_read_as_chinese_sentences(zh_client: FlaskClient) -> None:

@@ -13,10 +13,11 @@ PURE = sorted(
     [
         *(ROOT / "app" / name for name in ("rules.py", "questionnaire.py", "advice.py", "input_values.py")),
         *(ROOT / "app" / "questionnaires").glob("*.py"),
+        ROOT / "app" / "outcomes" / "measures.py",
     ]
 )
-ALLOWED_APP = ("app.questionnaire", "app.questionnaires", "app.advice", "app.input_values")
-PACKAGES = {"app", "app.questionnaires"}
+ALLOWED_APP = ("app.questionnaire", "app.questionnaires", "app.advice", "app.input_values", "app.outcomes.measures")
+PACKAGES = {"app", "app.questionnaires", "app.outcomes"}
 
 
 def module_name(path: Path) -> str:

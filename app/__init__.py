@@ -108,6 +108,8 @@ def register_blueprints(app: Flask) -> None:
     from app.field_checks import DatabaseIdConverter
     from app.health import bp as health_bp
     from app.intake import bp as intake_bp
+    from app.outcomes.patient import bp as check_in_bp
+    from app.outcomes.staff import bp as outcomes_bp
     from app.patient import bp as patient_bp
     from app.practitioner import bp as practitioner_bp
     from app.signin import bp as auth_bp
@@ -118,6 +120,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(practitioner_bp)
+    app.register_blueprint(check_in_bp)
+    app.register_blueprint(outcomes_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # JSON clients send no cookies; the API changes no session state

@@ -16,6 +16,7 @@ from app.questionnaire import PATTERNS, SIGNALS, Questionnaire, current
 
 def register(app: Flask) -> None:
     from app import cli_clinic, cli_intake, cli_outbox, cli_records, cli_seed, cli_users
+    from app.outcomes import cli as cli_outcomes
 
     app.cli.add_command(assess_command)
     app.cli.add_command(rules_command)
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     cli_records.register(app)
     cli_clinic.register(app)
     cli_outbox.register(app)
+    cli_outcomes.register(app)
 
 
 def _dump(data: object) -> str:

@@ -21,7 +21,9 @@ from app.extensions import db
 from app.models import (
     REFERENCE_ALPHABET,
     AuditEvent,
+    CheckIn,
     Contact,
+    Course,
     Draft,
     OutboxMail,
     StatusChange,
@@ -29,7 +31,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.models.outbox import PATIENT_CONFIRMATION
+from app.models.outbox import PATIENT_KINDS
 from app.services import idempotency_key
 
 CONTACT_METHODS = ("phone", "sms", "email")
@@ -252,9 +254,9 @@ def withdraw(submission: Submission, now: datetime | None = None) -> None:
 def erase_submission(submission: Submission, actor: User | None, *, now: datetime | None = None) -> None:
     """Erase the personal data of a submission, keeping a non-identifying stub and audit record.
 
-    The contact details, the practitioner's review and any confirmation mail to the person (it holds their address)
-    are deleted; answers and result are emptied; the status becomes "withdrawn" so the queue still shows that
-    something was withdrawn. ``actor`` is the staff member
+    The contact details, the practitioner's review, any course of treatment with its check-ins, and any mail to the
+    person (it holds their address and private link) are deleted; answers and result are emptied; the status becomes
+    "withdrawn" so the queue still shows that something was withdrawn. ``actor`` is the staff member
     erasing on request, or None when the person withdraws it themselves.
     """
     now = now or utcnow()
@@ -262,9 +264,8 @@ def erase_submission(submission: Submission, actor: User | None, *, now: datetim
     previous = submission.status
     submission.contact = None
     submission.review = None
-    _delete(
-        delete(OutboxMail).where(OutboxMail.submission_id == submission.id, OutboxMail.kind == PATIENT_CONFIRMATION)
-    )
+    _delete(delete(Course).where(Course.submission_id == submission.id))  # its check-ins and reminders cascade
+    _delete(delete(OutboxMail).where(OutboxMail.submission_id == submission.id, OutboxMail.kind.in_(PATIENT_KINDS)))
     submission.answers = {}
     submission.result = dict(ERASED_RESULT)
     submission.urgent = False
@@ -293,7 +294,8 @@ def purge(
 
     Drafts untouched for ``draft_lifetime``; plain self-screens older than ``screen_days``; intake (and withdrawn
     stubs) ``intake_days`` after the case was closed or withdrawn, or after it was sent if still open; sent and
-    failed mail ``outbox_days`` after it was written (mail still to be sent is kept, unless its intake goes).
+    failed mail ``outbox_days`` after it was written (mail still to be sent is kept, unless its intake goes);
+    check-ins ``intake_days`` after they were sent (and with their intake, whichever comes first).
     """
     begin_write()
     intake_cutoff = now - timedelta(days=intake_days)
@@ -311,6 +313,7 @@ def purge(
         "drafts": _delete(delete(Draft).where(Draft.updated_at < now - draft_lifetime)),
         "screens": _delete(delete(Submission).where(expired_screen)),
         "intakes": _delete(delete(Submission).where(expired_intake)),
+        "check_ins": _delete(delete(CheckIn).where(CheckIn.created_at < intake_cutoff)),
         "mails": _delete(
             delete(OutboxMail).where(
                 OutboxMail.state.in_(("sent", "failed")), OutboxMail.created_at < now - timedelta(days=outbox_days)

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.guards import require_staff
 from app.intake_service import erase_submission
 from app.models import Submission
+from app.outcomes.panel import panel as course_panel
 from app.permissions import may_see_contact
 from app.practitioner_forms import AssessmentForm, EraseForm, SearchForm, StatusForm, assessment_form, field_name
 from app.questionnaire import PATTERNS, Level
@@ -172,6 +173,7 @@ def _render(found: Submission, conflict: str | None = None, **forms: Any) -> str
         transitions=review.TRANSITIONS.get(found.status, ()) if found.kind == "intake" else (),
         conflict=conflict,
         field_name=field_name,
+        course=course_panel(found),  # outcomes: the course of treatment and its check-ins (app/outcomes/)
     )
 
 

@@ -1,4 +1,4 @@
-"""Outcome measures, pure (standard library only; time is always passed in, there is no clock here).
+"""Outcome measures, pure (standard library and the questionnaire data only; time is always passed in).
 
 - **Schedule**: a course's check-ins fall due ``weeks`` after it starts (default weeks 2, 4, 8 and 12). Each one is
   open from its due date for ``WINDOW`` (14 days) or until the next one falls due, whichever is sooner; one not
@@ -24,11 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, TypeVar
 
+from app.questionnaires import check_in
+
 DEFAULT_WEEKS: tuple[int, ...] = (2, 4, 8, 12)
 MAX_WEEK = 52
 MAX_CHECK_INS = 12
 WINDOW = timedelta(days=14)
-PEG_ITEMS: tuple[str, ...] = ("peg_pain", "peg_enjoyment", "peg_activity")
+PEG_ITEMS: tuple[str, ...] = tuple(q.link_id for q in check_in.PEG)
 PEG_ITEM_MAX = 10
 MEANINGFUL_REDUCTION = 30  # percent of the baseline PEG
 DEFAULT_MIN_GROUP = 5

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from app import charts
 from app.models import Submission, utcnow
 from app.outcomes import measures, service
+from app.questionnaires.check_in import GLOBAL_CHANGE, WORST_PAIN
 
 THRESHOLD_LABEL = f"{measures.MEANINGFUL_REDUCTION}% below the start"
 
@@ -38,7 +39,8 @@ def panel(submission: Submission) -> dict[str, Any]:
         "threshold": threshold,
         "latest": latest,
         "chart": chart,
-        "question": service.CHECK_IN.by_id["global_change"],
+        "question": GLOBAL_CHANGE,
+        "baseline_worst": (submission.answers or {}).get(WORST_PAIN.link_id),
         "q": service.CHECK_IN,
         "handled_form": FlaskForm(formdata=None),
         "measures": measures,

@@ -25,6 +25,7 @@ from app.input_values import printable_json
 from app.models import CheckIn, Course, Submission
 from app.outcomes import measures
 from app.questionnaire import PATTERNS
+from app.questionnaires.check_in import GLOBAL_CHANGE, WORST_PAIN
 from app.questionnaires.check_in import QUESTIONNAIRE as CHECK_IN
 
 NO_PATTERN = "none"
@@ -128,8 +129,8 @@ def csv_lines(rows: Sequence[OutcomeRow]) -> Iterator[str]:
             "" if r.change.percent is None else round(r.change.percent, 1),
             "yes" if r.change.meaningful else "no",
             r.change.band,
-            answers.get("pain_worst", ""),
-            answers.get("global_change", ""),
+            answers.get(WORST_PAIN.link_id, ""),
+            answers.get(GLOBAL_CHANGE.link_id, ""),
             "yes" if r.check_in.urgent else "no",
             r.check_in.questionnaire_version,
             r.check_in.rules_version,

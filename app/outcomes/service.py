@@ -27,6 +27,7 @@ from app.models import DONE_STATUSES, CheckIn, Course, OutboxMail, Submission, U
 from app.models.outbox import CHECK_IN_REMINDER
 from app.outcomes import measures, reminders
 from app.questionnaire import AnswerValue
+from app.questionnaires.check_in import GLOBAL_CHANGE, WORST_PAIN
 from app.questionnaires.check_in import QUESTIONNAIRE as CHECK_IN
 
 
@@ -211,11 +212,11 @@ class Point:
 
     @property
     def worst(self) -> Any:
-        return (self.check_in.answers or {}).get("pain_worst") if self.check_in else None
+        return (self.check_in.answers or {}).get(WORST_PAIN.link_id) if self.check_in else None
 
     @property
     def global_change(self) -> str | None:
-        value = (self.check_in.answers or {}).get("global_change") if self.check_in else None
+        value = (self.check_in.answers or {}).get(GLOBAL_CHANGE.link_id) if self.check_in else None
         return value if isinstance(value, str) else None
 
 

@@ -16,7 +16,7 @@ Not in ``VERSIONS``: nothing is ever assessed for a pattern against it.
 from __future__ import annotations
 
 from app.questionnaire import N_, Option, Question, Questionnaire, Section
-from app.questionnaires import v2
+from app.questionnaires import v1, v2
 
 _V2 = v2.QUESTIONNAIRE.by_id
 URL = "urn:lbp-screening:questionnaire:check-in"
@@ -37,11 +37,15 @@ GLOBAL_CHANGE = Question(
     ),
 )
 
+# The PEG's three items as the first screen asks them (its "impact" step), and its worst-pain question.
+PEG: tuple[Question, ...] = v1.IMPACT.questions
+WORST_PAIN = _V2["pain_worst"]
+
 PROGRESS = Section(
     "progress",
     N_("How you are now"),
     N_("A few questions about your back pain in the past week."),
-    (*(_V2[link_id] for link_id in ("peg_pain", "peg_enjoyment", "peg_activity", "pain_worst")), GLOBAL_CHANGE),
+    (*PEG, WORST_PAIN, GLOBAL_CHANGE),
 )
 
 SAFETY = Section(

@@ -27,6 +27,7 @@ PURE = sorted(
             )
         ),
         *(ROOT / "app" / "questionnaires").glob("*.py"),
+        ROOT / "app" / "outcomes" / "measures.py",
     ]
 )
 ALLOWED_APP = (
@@ -39,6 +40,7 @@ ALLOWED_APP = (
     "app.advice",
     "app.cautions",
     "app.input_values",
+    "app.outcomes.measures",
 )
 
 

@@ -48,6 +48,7 @@ class Config:
     SCREENING_STEP_LIMIT = "600 per hour"
     INTAKE_SEND_LIMIT = "10 per hour"
     INTAKE_WITHDRAW_LIMIT = "10 per hour"
+    CHECK_IN_LIMIT = "60 per hour"
     # Stored assessments through the API, per client address (an integration with more traffic raises it).
     API_SUBMIT_LIMIT = os.environ.get("API_SUBMIT_LIMIT", "300 per hour")
     # An intake form posted sooner than this after it was shown is asked to be sent again (automated posts).
@@ -98,6 +99,8 @@ class Config:
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
     # Sent and failed mail is deleted by `flask purge` this long after it was written.
     OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
+    # The outcomes overview shows no number for a group of fewer people than this (docs/outcomes.md).
+    OUTCOME_MIN_GROUP = int(os.environ.get("OUTCOME_MIN_GROUP", "5"))
 
 
 class DevelopmentConfig(Config):
@@ -112,6 +115,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     # Tests post quickly and often; the tests of these limits set their own.
     SCREENING_START_LIMIT = SCREENING_STEP_LIMIT = INTAKE_SEND_LIMIT = INTAKE_WITHDRAW_LIMIT = "100000 per hour"
+    CHECK_IN_LIMIT = "100000 per hour"
     API_SUBMIT_LIMIT = "100000 per hour"
     INTAKE_MIN_SECONDS = 0
     # No outbound mail from tests, whatever the environment says: nothing listens on port 1, and the outbox tests

@@ -106,6 +106,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.api.views import bp as api_bp
     from app.intake.views import bp as intake_bp
+    from app.outcomes.patient import bp as check_in_bp
+    from app.outcomes.staff import bp as outcomes_bp
     from app.patient.views import bp as patient_bp
     from app.review.views import bp as practitioner_bp
     from app.staff.admin import bp as admin_bp
@@ -119,6 +121,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(practitioner_bp)
+    app.register_blueprint(check_in_bp)
+    app.register_blueprint(outcomes_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # JSON clients send no cookies; the API changes no session state

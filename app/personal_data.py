@@ -20,7 +20,9 @@ from app.contact_values import InvalidContact, display_phone, normalise_email, n
 from app.models import (
     REFERENCE_ALPHABET,
     AuditEvent,
+    CheckIn,
     Contact,
+    Course,
     Draft,
     OutboxMail,
     StatusChange,
@@ -28,7 +30,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.models.outbox import PATIENT_CONFIRMATION
+from app.models.outbox import PATIENT_KINDS
 from app.web import crypto
 from app.web.database import begin_write
 from app.web.extensions import db
@@ -120,9 +122,9 @@ def find_by_reference(code: str) -> Submission | None:
 def erase_submission(submission: Submission, actor: User | None, *, now: datetime | None = None) -> None:
     """Erase the personal data of a submission, keeping a non-identifying stub and audit record.
 
-    The contact details, the practitioner's review and any confirmation mail to the person (it holds their address)
-    are deleted; answers and result are emptied; the status becomes "withdrawn" so the queue still shows that
-    something was withdrawn. ``actor`` is the staff member
+    The contact details, the practitioner's review, any course of treatment with its check-ins, and any mail to the
+    person (it holds their address and private link) are deleted; answers and result are emptied; the status becomes
+    "withdrawn" so the queue still shows that something was withdrawn. ``actor`` is the staff member
     erasing on request, or None when the person withdraws it themselves.
     """
     now = now or utcnow()
@@ -130,9 +132,8 @@ def erase_submission(submission: Submission, actor: User | None, *, now: datetim
     previous = submission.status
     submission.contact = None
     submission.review = None
-    _delete(
-        delete(OutboxMail).where(OutboxMail.submission_id == submission.id, OutboxMail.kind == PATIENT_CONFIRMATION)
-    )
+    _delete(delete(Course).where(Course.submission_id == submission.id))  # its check-ins and reminders cascade
+    _delete(delete(OutboxMail).where(OutboxMail.submission_id == submission.id, OutboxMail.kind.in_(PATIENT_KINDS)))
     submission.answers = {}
     submission.result = dict(ERASED_RESULT)
     submission.urgent = False
@@ -144,7 +145,9 @@ def erase_submission(submission: Submission, actor: User | None, *, now: datetim
         submission.status_changes.append(
             StatusChange(from_status=previous, to_status="withdrawn", user_id=actor.id if actor else None, at=now)
         )
-    _audit("erase", f"submission:{submission.id}", actor, by="staff" if actor else "person", at_status=previous)
+    audit_patient_data(
+        "erase", f"submission:{submission.id}", actor, by="staff" if actor else "person", at_status=previous
+    )
     db.session.flush()
 
 
@@ -161,7 +164,8 @@ def purge(
 
     Drafts untouched for ``draft_lifetime``; plain self-screens older than ``screen_days``; intake (and withdrawn
     stubs) ``intake_days`` after the case was closed or withdrawn, or after it was sent if still open; sent and
-    failed mail ``outbox_days`` after it was written (mail still to be sent is kept, unless its intake goes).
+    failed mail ``outbox_days`` after it was written (mail still to be sent is kept, unless its intake goes);
+    check-ins ``intake_days`` after they were sent (and with their intake, whichever comes first).
     """
     begin_write()
     intake_cutoff = now - timedelta(days=intake_days)
@@ -179,13 +183,14 @@ def purge(
         "drafts": _delete(delete(Draft).where(Draft.updated_at < now - draft_lifetime)),
         "screens": _delete(delete(Submission).where(expired_screen)),
         "intakes": _delete(delete(Submission).where(expired_intake)),
+        "check_ins": _delete(delete(CheckIn).where(CheckIn.created_at < intake_cutoff)),
         "mails": _delete(
             delete(OutboxMail).where(
                 OutboxMail.state.in_(("sent", "failed")), OutboxMail.created_at < now - timedelta(days=outbox_days)
             )
         ),
     }
-    _audit("purge", None, actor, **counts)
+    audit_patient_data("purge", None, actor, **counts)
     db.session.flush()
     return counts
 
@@ -225,12 +230,12 @@ def rotate_keys() -> dict[str, int]:
         queued.recipient_enc = crypto.rotate(queued.recipient_enc)
         mails += 1
     counts = {"contacts": contacts, "staff_secrets": staff, "mails": mails}
-    _audit("keys_rotate", None, None, **counts)
+    audit_patient_data("keys_rotate", None, None, **counts)
     db.session.flush()
     return counts
 
 
-def _audit(action: str, target: str | None, actor: User | None, **detail: Any) -> None:
+def audit_patient_data(action: str, target: str | None, actor: User | None, **detail: Any) -> None:
     """Append an audit event about patient data: who (staff, or nobody for the person themselves), never what.
 
     Written directly rather than through ``app.web.audit.record``, because that records the client address, and a

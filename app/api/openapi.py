@@ -202,6 +202,26 @@ def document(questionnaire: Questionnaire) -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/questionnaires/check-in": {
+                "get": {
+                    "operationId": "getCheckInQuestionnaire",
+                    "summary": "The check-in questionnaire of courses of treatment as a FHIR R4 Questionnaire",
+                    "parameters": [
+                        {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The check-in questionnaire, with an ETag.",
+                            "headers": {"ETag": {"schema": {"type": "string"}}},
+                            "content": {
+                                FHIR_JSON: {"schema": _ref("Questionnaire")},
+                                JSON: {"schema": _ref("Questionnaire")},
+                            },
+                        },
+                        "304": {"description": "Unchanged since the ETag sent in If-None-Match."},
+                    },
+                }
+            },
             "/api/v1/assessments": {
                 "post": {
                     "operationId": "createAssessment",

@@ -15,6 +15,7 @@ from app.api import openapi
 from app.api.input import InputError, clean_answers, is_json_mimetype, load_json
 from app.questionnaire import N_
 from app.questionnaires import by_version, current
+from app.questionnaires.check_in import QUESTIONNAIRE as CHECK_IN
 from app.web.extensions import db, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -59,8 +60,23 @@ def openapi_document() -> Response:
 @bp.get("/questionnaire")
 def questionnaire() -> Response:
     """The current questionnaire as a FHIR R4 Questionnaire; conditional GETs answer 304."""
+    return _fhir_resource(_questionnaire_body(current().version))
+
+
+@lru_cache(maxsize=1)
+def _check_in_body() -> bytes:
+    return json.dumps(fhir.questionnaire_resource(CHECK_IN), ensure_ascii=False).encode()
+
+
+@bp.get("/questionnaires/check-in")
+def check_in_questionnaire() -> Response:
+    """The check-in questionnaire of courses of treatment (``app/questionnaires/check_in.py``), like the first."""
+    return _fhir_resource(_check_in_body())
+
+
+def _fhir_resource(body: bytes) -> Response:
     mimetype = request.accept_mimetypes.best_match([FHIR_JSON, "application/json"], default=FHIR_JSON)
-    response = current_app.response_class(_questionnaire_body(current().version), mimetype=mimetype)
+    response = current_app.response_class(body, mimetype=mimetype)
     response.vary.add("Accept")
     response.add_etag()
     response.make_conditional(request)  # answers 304 in place when the client's ETag matches

@@ -10,7 +10,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from app.cli import clinic, engine, intake, outbox, records, seed, users
+    from app.cli import check_ins, clinic, engine, intake, outbox, records, seed, users
 
     engine.register(app)
     users.register(app)
@@ -19,3 +19,4 @@ def register(app: Flask) -> None:
     records.register(app)
     clinic.register(app)
     outbox.register(app)
+    check_ins.register(app)

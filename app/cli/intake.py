@@ -19,8 +19,8 @@ keys = AppGroup("keys", help="Encryption and hash keys for personal data at rest
 @click.command("purge")
 @with_appcontext
 def purge_command() -> None:
-    """Delete what is past its retention period: expired drafts, old self-checks, intake past retention, and sent or
-    failed mail.
+    """Delete what is past its retention period: expired drafts, old self-checks, intake past retention, check-ins
+    past the intake period, and sent or failed mail.
 
     Safe to run as often as you like (e.g. daily from cron or a systemd timer): a second run deletes nothing more.
     Periods come from DRAFT_LIFETIME, SCREEN_RETENTION_DAYS, INTAKE_RETENTION_DAYS and OUTBOX_RETENTION_DAYS. Each
@@ -40,6 +40,7 @@ def purge_command() -> None:
         f"{config['SCREEN_RETENTION_DAYS']} days and {counts['intakes']} intake submissions past "
         f"{config['INTAKE_RETENTION_DAYS']} days."
     )
+    click.echo(f"Deleted {counts['check_ins']} check-ins older than {config['INTAKE_RETENTION_DAYS']} days.")
     click.echo(f"Deleted {counts['mails']} sent or failed mails older than {config['OUTBOX_RETENTION_DAYS']} days.")
 
 

@@ -7,10 +7,12 @@ from app.models.audit import AuditEvent
 from app.models.base import REFERENCE_ALPHABET, UTCDateTime, new_reference, new_token, utcnow
 from app.models.clinic import SETTINGS_ROW, ClinicSettings
 from app.models.outbox import MAIL_KINDS, OUTBOX_STATES, OutboxMail
+from app.models.outcomes import COURSE_STATUSES, CheckIn, CheckInReminder, Course
 from app.models.screening import DONE_STATUSES, STATUSES, Contact, Draft, Review, StatusChange, Submission
 from app.models.staff import ROLES, StaffSession, User
 
 __all__ = [
+    "COURSE_STATUSES",
     "DONE_STATUSES",
     "MAIL_KINDS",
     "OUTBOX_STATES",
@@ -19,8 +21,11 @@ __all__ = [
     "SETTINGS_ROW",
     "STATUSES",
     "AuditEvent",
+    "CheckIn",
+    "CheckInReminder",
     "ClinicSettings",
     "Contact",
+    "Course",
     "Draft",
     "OutboxMail",
     "Review",

@@ -20,7 +20,10 @@ OUTBOX_STATES = ("pending", "sent", "failed")
 # Who a mail is for, which is all the admin page shows of its recipient.
 CLINIC_INBOX = "clinic_inbox"
 PATIENT_CONFIRMATION = "patient_confirmation"
-MAIL_KINDS = (CLINIC_INBOX, PATIENT_CONFIRMATION)
+CHECK_IN_REMINDER = "check_in_reminder"
+MAIL_KINDS = (CLINIC_INBOX, PATIENT_CONFIRMATION, CHECK_IN_REMINDER)
+# Mail to the person themselves: it carries their private link, so it goes when they are erased.
+PATIENT_KINDS = (PATIENT_CONFIRMATION, CHECK_IN_REMINDER)
 MAX_ERROR_LENGTH = 200
 
 

@@ -22,7 +22,7 @@ Attrs = dict[str, str | int | float]
 
 @dataclass(frozen=True)
 class Shape:
-    tag: str  # "rect", "line" or "text"
+    tag: str  # "rect", "line", "polyline", "circle" or "text"
     attrs: Attrs
     cls: str = ""
     text: str = ""
@@ -166,3 +166,40 @@ def _two_lines(label: str) -> list[str]:
         return ["", label]
     cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
     return [label[:cut], label[cut + 1 :]]
+
+
+def line(
+    key: str,
+    title: str,
+    categories: Sequence[str],
+    values: Sequence[float | None],
+    top_value: float,
+    threshold: tuple[float, str] | None = None,
+    height: int = 220,
+) -> Chart:
+    """One point per category joined by a line, broken where a value is missing (e.g. a score at each check-in),
+    on an axis from 0 to ``top_value``; ``threshold`` draws a dashed level with its label in the legend."""
+    plot_height = height - TOP - BOTTOM
+    shapes: list[Shape] = []
+    _axis(shapes, top_value, plot_height, "")
+    slot = (WIDTH - LEFT) / max(len(categories), 1)
+    if threshold is not None:
+        y = round(TOP + plot_height * (1 - threshold[0] / top_value), 1)
+        shapes.append(Shape("line", {"x1": LEFT, "x2": WIDTH, "y1": y, "y2": y}, "chart-threshold", title=threshold[1]))
+    dots: list[Shape] = []
+    run: list[str] = []
+    for i, (category, value) in enumerate(zip(categories, values, strict=True)):
+        x = round(LEFT + slot * (i + 0.5), 1)
+        _category_label(shapes, i, len(categories), x, height, category)
+        if value is None:
+            if len(run) > 1:
+                shapes.append(Shape("polyline", {"points": " ".join(run)}, "chart-line"))
+            run = []
+            continue
+        y = round(TOP + plot_height * (1 - value / top_value), 1)
+        run.append(f"{x},{y}")
+        dots.append(Shape("circle", {"cx": x, "cy": y, "r": 5}, "series-0", title=f"{category}: {value:.1f}"))
+    if len(run) > 1:
+        shapes.append(Shape("polyline", {"points": " ".join(run)}, "chart-line"))
+    legend = [("series-0", "Score")] + ([("legend-threshold", threshold[1])] if threshold else [])
+    return Chart(key, title, WIDTH, height, shapes + dots, legend)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.contact_values import InvalidContact, normalise_email, normalise_name, normalise_phone
 from app.input_values import FIRST_YEAR, LAST_YEAR, Refused, parse_date
 from app.models import STATUSES, Submission
+from app.outcomes.service import QUEUE_FILTERS as CHECK_IN_FILTERS
 from app.personal_data import contact_hash, normalise_reference
 from app.questionnaire import PATTERNS
 from app.web.extensions import db
@@ -40,6 +41,7 @@ class Filters:
     red_flags: str | None = None  # "urgent" (emergency or urgent flag) or "none"
     reference: str | None = None
     contact: tuple[str, str] | None = None  # (field, keyed hash of the normalised value)
+    check_ins: str | None = None  # outcomes: "due", "missed" or "worse" (app.outcomes.service.submissions_with)
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -64,6 +66,7 @@ class Filters:
             "flags": f.red_flags,
             "ref": f.reference,
             "find": f"{f.contact[0]}.{f.contact[1]}" if f.contact else None,
+            "checkins": f.check_ins,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -119,6 +122,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[Filters, list[str]]:
         red_flags=choice("flags", RED_FLAG_CHOICES, "red-flag filter"),
         reference=reference,
         contact=contact,
+        check_ins=choice("checkins", CHECK_IN_FILTERS, "check-in filter"),
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         problems.append("The date range ends before it starts: no submission can match.")

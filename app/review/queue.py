@@ -20,8 +20,8 @@ from sqlalchemy import CompoundSelect, Select, func, literal, or_, select, union
 from sqlalchemy.orm import defer, joinedload
 
 from app.input_values import LAST_YEAR, Refused, parse_id, parse_integer
-from app.models import DONE_STATUSES, STATUSES, Contact, Submission
-from app.questionnaire import PATTERNS
+from app.models import DONE_STATUSES, STATUSES, Contact, Submission, utcnow
+from app.outcomes import service as outcomes
 from app.review.filters import NO_PATTERN, Filters
 from app.web import audit, crypto
 from app.web.extensions import db
@@ -106,7 +106,7 @@ def keys_after(filters: Filters, after: Cursor | None, limit: int) -> list[Curso
     UNION ALL (one round trip to the database), and the few rows are put in queue order here. A search by contact
     detail first finds the few submissions with that keyed hash, then reads just those.
     """
-    query = keys_statement(filters, after, limit, contact_ids(filters))
+    query = keys_statement(filters, after, limit, among_ids(filters))
     if query is None:
         return []
     keys = [
@@ -117,6 +117,16 @@ def keys_after(filters: Filters, after: Cursor | None, limit: int) -> list[Curso
         keys = [key for key in keys if key < after]
     keys.sort(reverse=True)
     return keys[:limit]
+
+
+def among_ids(filters: Filters) -> list[int] | None:
+    """The only submissions that can match a contact search or a check-in filter; None when neither is asked for."""
+    found = contact_ids(filters)
+    if filters.check_ins:
+        # A handful of courses match at any time: read by primary key like a search (``_search``).
+        with_check_ins = set(outcomes.submissions_with(filters.check_ins, utcnow()))
+        found = sorted(with_check_ins) if found is None else [i for i in found if i in with_check_ins]
+    return found
 
 
 def contact_ids(filters: Filters) -> list[int] | None:
@@ -171,12 +181,9 @@ def status_counts_statement() -> CompoundSelect[Any]:
 
 
 def _urgencies(filters: Filters) -> tuple[bool, ...]:
-    wanted: tuple[bool, ...] = {"urgent": (True,), "none": (False,)}.get(filters.red_flags or "", (True, False))
-    if filters.pattern in PATTERNS:
-        # An urgent result never names a pattern (red flags override everything, app.rules): skip that whole range
-        # rather than read every urgent row to find none.
-        wanted = tuple(u for u in wanted if not u)
-    return wanted
+    # Every range is read, whatever the pattern filter: an urgent first screen never names a pattern (app.rules), but
+    # an intake with a pattern is urgent while a check-in's red flag waits for a practitioner (app.outcomes).
+    return {"urgent": (True,), "none": (False,)}.get(filters.red_flags or "", (True, False))
 
 
 def _scan(filters: Filters, kind: str, status: str, urgent: bool, after: Cursor | None, limit: int) -> Select[Any]:

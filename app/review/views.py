@@ -21,6 +21,7 @@ from app.personal_data import erase_submission
 from app.questionnaire import PATTERNS
 from app.review import queue as queue_service
 from app.review import workflow
+from app.review.course_panel import panel as course_panel
 from app.review.filters import SearchProblem, parse_filters, search_args
 from app.review.forms import AssessmentForm, EraseForm, SearchForm, StatusForm, assessment_form, field_name
 from app.review.reports import bp as reports_bp
@@ -175,6 +176,7 @@ def _render(found: Submission, conflict: str | None = None, **forms: Any) -> str
         transitions=workflow.TRANSITIONS.get(found.status, ()) if found.kind == "intake" else (),
         conflict=conflict,
         field_name=field_name,
+        course=course_panel(found),  # the course of treatment and its check-ins (app/review/course_panel.py)
     )
 
 

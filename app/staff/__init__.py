@@ -2,5 +2,6 @@
 clinic's settings, the audit trail, the outbox), the guard every staff blueprint uses and who may see what.
 
 May import the core, the shared services (``app.services``, ``app.clinic``), ``app.models`` and ``app.web``; no other
-audience package. The staff blueprints of other packages (``app.review``) stand on ``guards`` and ``permissions``.
+audience package. The staff blueprints of other packages (``app.review``, ``app.outcomes``) stand on ``guards`` and
+``permissions``.
 """

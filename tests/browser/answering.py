@@ -6,6 +6,7 @@ from typing import Any
 
 from playwright.sync_api import Page
 
+from app.questionnaire import Questionnaire
 from app.questionnaires import current
 
 
@@ -17,9 +18,15 @@ def press(page: Page, selector: str, device: str = "phone") -> None:
         target.click()
 
 
-def answer_step(page: Page, section_key: str, answers: dict[str, Any], device: str = "phone") -> None:
+def answer_step(
+    page: Page,
+    section_key: str,
+    answers: dict[str, Any],
+    device: str = "phone",
+    questionnaire: Questionnaire | None = None,
+) -> None:
     """Give this step's answers from ``answers`` (other questions' answers are ignored)."""
-    section = current().section(section_key)
+    section = (questionnaire or current()).section(section_key)
     assert section is not None
     for question in section.questions:
         value = answers.get(question.link_id)

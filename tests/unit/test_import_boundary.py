@@ -28,6 +28,7 @@ PURE = sorted(
             )
         ),
         *(ROOT / "app" / "questionnaires").glob("*.py"),
+        ROOT / "app" / "outcomes" / "measures.py",
     ]
 )
 ALLOWED_APP = (
@@ -41,6 +42,7 @@ ALLOWED_APP = (
     "app.advice",
     "app.cautions",
     "app.input_values",
+    "app.outcomes.measures",
 )
 
 

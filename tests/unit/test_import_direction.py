@@ -10,7 +10,7 @@ and what each may import are the ones the packages' docstrings state:
 - ``app.web`` imports the core, the models and itself: no service and no audience package;
 - the shared services (``app.services``, ``app.clinic``, ``app.personal_data``, ``app.forms``) import the core, the
   models, ``app.web`` and each other: no audience package;
-- an audience package (patient, intake, review, staff, api, cli) imports those and itself; of another audience
+- an audience package (patient, intake, review, outcomes, staff, api, cli) imports those and itself; of another audience
   only what ``ACROSS`` lists, and never another package's views (a module that makes a blueprint), which only
   ``create_app`` (``app/__init__.py``) puts together.
 """
@@ -43,17 +43,30 @@ CORE = (
     "app.fhir",
 )
 SERVICES = ("app.services", "app.clinic", "app.personal_data", "app.forms")
-AUDIENCES = ("app.patient", "app.intake", "app.review", "app.staff", "app.api", "app.cli")
+AUDIENCES = ("app.patient", "app.intake", "app.review", "app.outcomes", "app.staff", "app.api", "app.cli")
 WEB_LIBRARIES = ("flask", "flask_", "werkzeug", "jinja2", "wtforms", "sqlalchemy", "alembic", "psycopg", "itsdangerous")
 # Modules that make a blueprint: only create_app and their own package import them.
 VIEWS = frozenset(
     module_name(path) for path in app_modules() if re.search(r"\bBlueprint\(", path.read_text(encoding="utf-8"))
 )
 # What an audience may use of another one. The practitioners' workspace is a staff area: its blueprints stand on the
-# staff guard and on who may see contact details. The commands are the operator's console onto every audience's use
-# cases (never its views).
+# staff guard and on who may see contact details; a submission's page shows its course of treatment and the queue
+# filters by check-ins through the outcomes use cases and pure measures. Outcomes extend the workspace and the
+# person's private link: their staff blueprint stands on the staff guard and loads and locks a submission as the
+# workspace does, the course form offers the assessment form's pattern choices, the CSV guards its cells as the
+# workspace's exports do; the check-in page draws its questions as the screening steps do, and its mail is written
+# as an intake's (the clinic's name and inbox, links on PUBLIC_BASE_URL). The commands are the operator's console
+# onto every audience's use cases (never its views).
 ACROSS: dict[str, tuple[str, ...]] = {
-    "app.review": ("app.staff.guards", "app.staff.permissions"),
+    "app.review": ("app.staff.guards", "app.staff.permissions", "app.outcomes.service", "app.outcomes.measures"),
+    "app.outcomes": (
+        "app.staff.guards",
+        "app.review.workflow",
+        "app.review.forms",
+        "app.review.exports",
+        "app.patient.step_markup",
+        "app.intake.notifications",
+    ),
     "app.cli": AUDIENCES,
 }
 
@@ -141,6 +154,11 @@ def test_every_package_says_in_one_docstring_what_lives_there_and_what_it_may_im
         ("app.patient.views", "from app.intake import privacy\n", ["app.intake.privacy"]),
         ("app.review.views", "from app.staff.signin import bp\n", ["app.staff.signin"]),
         ("app.cli.users", "from app.staff import admin\n", ["app.staff.admin"]),
+        # Outcomes and the workspace use each other's listed modules only, and never each other's views.
+        ("app.outcomes.service", "from app.review import queue\n", ["app.review.queue"]),
+        ("app.outcomes.staff", "from app.review.views import bp\n", ["app.review.views"]),
+        ("app.review.views", "from app.outcomes.patient import bp\n", ["app.outcomes.patient"]),
+        ("app.review.queue", "from app.outcomes import report\n", ["app.outcomes.report"]),
         # The model importing a version, and the core importing Flask, the database or the models.
         ("app.questionnaire", "from app.questionnaires import CURRENT\n", ["app.questionnaires"]),
         ("app.rules", "from flask import g\nfrom app.models import Submission\n", ["app.models", "flask"]),
@@ -159,6 +177,8 @@ def test_the_check_lets_the_right_way_through() -> None:
     allowed = {
         "app.review.views": "from app.staff.guards import require_staff\nfrom app.review import queue\n",
         "app.cli.users": "from app.staff import accounts, passwords\nfrom app.intake.service import CONTACT_TIMES\n",
+        "app.review.queue": "from app.outcomes import service\n",
+        "app.outcomes.staff": "from app.review import workflow\nfrom app.staff.guards import require_staff\n",
         "app.patient.views": "from app import clinic, services\nfrom app.web.redirects import safe_next\n",
         "app.web.outbox": "from app.models import OutboxMail\nfrom app.web import crypto\n",
         "app.questionnaires": "from app.questionnaire import Questionnaire\nfrom app.questionnaires import v1\n",

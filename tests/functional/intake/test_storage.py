@@ -261,8 +261,8 @@ def test_purge_removes_only_what_is_past_its_retention_and_is_idempotent(app: Fl
         assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 0  # the withdrawn one's went
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "purge").order_by(AuditEvent.id))
         assert [(e.target, e.actor_id, e.ip, e.detail, e.at) for e in events] == [
-            (None, None, None, {"drafts": 1, "screens": 1, "intakes": 2, "mails": 0}, RUN),
-            (None, None, None, {"drafts": 0, "screens": 0, "intakes": 0, "mails": 0}, RUN),
+            (None, None, None, {"drafts": 1, "screens": 1, "intakes": 2, "check_ins": 0, "mails": 0}, RUN),
+            (None, None, None, {"drafts": 0, "screens": 0, "intakes": 0, "check_ins": 0, "mails": 0}, RUN),
         ]
 
 

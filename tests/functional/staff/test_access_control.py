@@ -12,7 +12,7 @@ import pytest
 from werkzeug.routing import IntegerConverter, Rule
 
 from app import create_app
-from app.models import User
+from app.models import CheckIn, Course, User, utcnow
 from app.models.outbox import CLINIC_INBOX
 from app.questionnaires import current
 from app.services import record_assessment, start_draft
@@ -23,7 +23,7 @@ from tests.staff import add_user, events, is_sign_in_redirect, signed_in
 
 # Patient pages, the JSON API, the health check and static files are public by blueprint; of the staff pages only
 # these are: the sign-in steps before a session exists, and sign-out (which only ever ends a session).
-PUBLIC_BLUEPRINTS = frozenset({"patient", "intake", "api", "health"})
+PUBLIC_BLUEPRINTS = frozenset({"patient", "intake", "check_in", "api", "health"})
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.sign_in", "auth.second_factor", "auth.sign_out"})
 STAFF_PREFIXES = ("/staff", "/admin")
 CSRF_EXEMPT_BLUEPRINTS = frozenset({"api"})  # JSON clients send no cookies; see app/__init__.py
@@ -64,6 +64,7 @@ class Rows:
     section: str
     user_id: int
     mail_id: int
+    week: int = 2  # the week of the submission's one check-in
 
     def url(self, rule: Rule) -> str:
         values = {}
@@ -83,6 +84,9 @@ def rows(app) -> Rows:
         submission = record_assessment(typical_answers(), current(), source="web")
         draft = start_draft(current(), "en")
         mail = outbox.add(CLINIC_INBOX, "inbox@clinic.test", "A mail", "A test mail.", "en", submission_id=None)
+        # A course with an urgent check-in, so the outcomes routes find what they act on.
+        check_in = CheckIn(week=2, questionnaire_version="check-in-1", rules_version="2.0.0", answers={}, urgent=True)
+        db.session.add(Course(submission_id=submission.id, started_at=utcnow(), check_ins=[check_in]))
         db.session.commit()
         found = Rows(submission.id, submission.public_id, submission.reference, draft.token, "", 0, mail.id)
         found.section = current().sections[0].key

@@ -18,6 +18,31 @@ def app_modules() -> list[Path]:
     return sorted(APP.rglob("*.py"))
 
 
+# The rule engine and what it stands on: pure, on the standard library alone (tests/unit/test_import_boundary.py).
+ENGINE = (
+    "app.questionnaire",
+    "app.questionnaires",
+    "app.flag_rules",
+    "app.point_rules",
+    "app.rules",
+    "app.answer_plan",
+    "app.red_flags",
+    "app.compact_record",
+    "app.advice",
+    "app.cautions",
+    "app.input_values",
+)
+# The core: the engine and the other pure modules, which import no Flask, database or web code but may use a library
+# (phone numbers, catalogues) (tests/unit/test_import_direction.py).
+CORE = (*ENGINE, "app.contact_values", "app.clinical_findings", "app.catalogues", "app.fhir")
+
+
+def module_paths(module: str) -> list[Path]:
+    """The source files of a module, or of every module of a package."""
+    path = ROOT.joinpath(*module.split("."))
+    return sorted(path.glob("*.py")) if path.is_dir() else [path.with_suffix(".py")]
+
+
 # Packages of the app: from a package each imported name may be a module ("from app import advice").
 PACKAGES = frozenset(module_name(path.parent / "__init__.py") for path in APP.rglob("__init__.py"))
 

@@ -22,26 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.imports import ROOT, app_modules, imported_modules, module_name
+from tests.imports import CORE, ROOT, app_modules, imported_modules, module_name
 
 MODULES = frozenset(module_name(path) for path in app_modules())
-CORE = (
-    "app.questionnaire",
-    "app.questionnaires",
-    "app.flag_rules",
-    "app.point_rules",
-    "app.rules",
-    "app.answer_plan",
-    "app.red_flags",
-    "app.compact_record",
-    "app.advice",
-    "app.cautions",
-    "app.input_values",
-    "app.contact_values",
-    "app.clinical_findings",
-    "app.catalogues",
-    "app.fhir",
-)
 SERVICES = ("app.services", "app.clinic", "app.personal_data", "app.forms")
 AUDIENCES = ("app.patient", "app.intake", "app.review", "app.outcomes", "app.staff", "app.api", "app.cli")
 WEB_LIBRARIES = ("flask", "flask_", "werkzeug", "jinja2", "wtforms", "sqlalchemy", "alembic", "psycopg", "itsdangerous")
